@@ -1,0 +1,36 @@
+"""The ``firmscore`` command line: a thin face over the library.
+
+Each stage contributes its commands from its own ``commands`` module (a ``register(app)``
+function), so that this file stays a list and no stage's options live here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="firmscore",
+    help="Enterprise credit scoring for SMEs: ingest, prove, score, explain. 企业信用评分。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+#: Modules that add commands. Order is the order of ``firmscore --help``.
+COMMAND_MODULES: tuple[str, ...] = (
+    "firmscore.store.commands",
+)
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main() -> None:
+    """Entry point of the ``firmscore`` script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
