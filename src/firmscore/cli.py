@@ -20,6 +20,7 @@ app = typer.Typer(
 
 #: Modules that add commands. Order is the order of ``firmscore --help``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "firmscore.ingest.commands",
     "firmscore.store.commands",
 )
 

@@ -35,8 +35,9 @@ def status(
         bt = Table(title="batches")
         for col in ("batch_id", "source", "read", "accepted", "quarantined", "duplicates"):
             bt.add_column(col, justify="right" if col not in ("batch_id", "source") else "left")
+        cols = ("batch_id", "source", "read", "accepted", "quarantined", "duplicates")
         for b in batches[-10:]:
-            bt.add_row(*(str(b.get(c, "")) for c in ("batch_id", "source", "read", "accepted", "quarantined", "duplicates")))
+            bt.add_row(*(str(b.get(c, "")) for c in cols))
         console.print(bt)
 
 

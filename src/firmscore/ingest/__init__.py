@@ -1,0 +1,48 @@
+"""Ingestion: multi-source data → canonical records, with nothing lost.
+
+``ingest_paths`` is the one call the CLI, the service and the benchmarks use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from firmscore.datamodel import RecordType
+from firmscore.ingest.mapping import Mapping, MappingError, builtin_mappings, load_mapping
+from firmscore.ingest.pipeline import FileReport, IngestReport, ingest
+from firmscore.ingest.sources import Plan, plan
+from firmscore.store.home import DataHome
+
+__all__ = [
+    "FileReport",
+    "IngestReport",
+    "Mapping",
+    "MappingError",
+    "Plan",
+    "builtin_mappings",
+    "ingest",
+    "ingest_paths",
+    "load_mapping",
+    "plan",
+]
+
+
+def ingest_paths(
+    home: DataHome | Path | str,
+    paths: list[Path] | list[str],
+    *,
+    source: str | None = None,
+    mapping: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    on_store: Callable[[RecordType, pa.Table], Any] | None = None,
+    chunk_rows: int = 200_000,
+) -> IngestReport:
+    """Ingest files or folders with a source profile (``source``) or a single mapping (``mapping``)."""
+    dh = home if isinstance(home, DataHome) else DataHome.open(home)
+    p = plan([Path(x) for x in paths], source=source, mapping=mapping)
+    name = source or (p.files[0].mapping.source if p.files else str(mapping))
+    return ingest(dh, p, name, progress=progress, on_store=on_store, chunk_rows=chunk_rows)

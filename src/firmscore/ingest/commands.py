@@ -1,0 +1,74 @@
+"""``firmscore ingest``: map, validate, quarantine, dedupe and store, then print the reconciliation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from firmscore.i18n import t
+from firmscore.ingest import IngestReport, MappingError, ingest_paths
+from firmscore.store.home import DataHome
+
+
+def print_report(report: IngestReport, console: Console) -> None:
+    """Per-file and total reconciliation (read = accepted + quarantined + duplicates)."""
+    table = Table(title=f"{t('ingest.summary')} · {report.source} · {report.batch_id}")
+    table.add_column("file")
+    for key in ("ingest.read", "ingest.accepted", "ingest.quarantined", "ingest.duplicates"):
+        table.add_column(t(key), justify="right")
+    table.add_column("✓")
+    for f in report.files:
+        name = f.file if len(f.file) < 60 else "…" + f.file[-59:]
+        table.add_row(name, f"{f.read:,}", f"{f.accepted:,}", f"{f.quarantined:,}", f"{f.duplicates:,}",
+                      "✓" if f.reconciled else "✗")
+    table.add_row("[b]total[/b]", *(f"[b]{report.total(k):,}[/b]" for k in ("read", "accepted", "quarantined",
+                                                                             "duplicates")),
+                  "✓" if report.reconciled else "✗")
+    console.print(table)
+    new = ", ".join(f"{k}: {v:,} ({report.new_versions.get(k, 0):,} {t('ingest.new_versions', lang='en')})"
+                    for k, v in report.new_records.items())
+    console.print(f"new records / 新记录: {new or '0'}")
+    if report.unmatched:
+        console.print(f"[yellow]{len(report.unmatched)} file(s) matched no mapping, not read / 未匹配文件:[/yellow]")
+        for u in report.unmatched[:20]:
+            console.print(f"  {u}")
+    console.print(t("ingest.reconciled") if report.reconciled else f"[red]{t('ingest.not_reconciled')}[/red]")
+    console.print(f"{report.elapsed_s:.2f} s, {report.total('read') / max(report.elapsed_s, 1e-9):,.0f} rows/s")
+
+
+def ingest_cmd(
+    paths: list[Path] = typer.Argument(..., help="Files or folders to ingest."),
+    home: Path = typer.Option(None, "--home", help="Data home (default ./firmscore-data or $FIRMSCORE_HOME)."),
+    source: str = typer.Option(None, "--source", help="Source profile (built-in name or YAML path)."),
+    mapping: str = typer.Option(None, "--mapping", help="A single mapping (built-in name or YAML path) for all files."),
+    chunk_rows: int = typer.Option(200_000, "--chunk-rows", help="Rows per streamed chunk (bounds memory)."),
+) -> None:
+    """Ingest source files into the data home. 导入数据: 映射、校验、隔离、去重、入库。"""
+    console = Console()
+    dh = DataHome.open(home)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("ingest / 导入", total=None)
+
+            def tick(_file: str, n: int) -> None:
+                progress.update(task, advance=n)
+
+            report = ingest_paths(dh, paths, source=source, mapping=mapping, progress=tick, chunk_rows=chunk_rows)
+    except FileNotFoundError as exc:
+        console.print(f"[red]{t('error.missing_file', path=exc.args[0])}[/red]")
+        raise typer.Exit(2) from exc
+    except MappingError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    print_report(report, console)
+    if not report.reconciled:
+        raise typer.Exit(3)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_cmd)

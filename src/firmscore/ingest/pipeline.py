@@ -1,0 +1,473 @@
+"""The ingestion run: read → convert → quarantine → stage → dedupe and version → store.
+
+Every input row ends in exactly one of three places, and the run proves it with a
+reconciliation (``read = accepted + quarantined + duplicates``, per file):
+
+* **quarantined**: unreadable, or a field failed conversion; stored with file, line, field and
+  reason in the data home's quarantine table;
+* **duplicate**: every record it maps to already exists with the same content (same source,
+  source record id and content hash), in the store or earlier in the same run;
+* **accepted**: at least one of its records is new, or a new version of a known record (same
+  source record id, different content: the old version is kept).
+
+Converted rows are staged as Parquet, then deduplicated and versioned in DuckDB against the
+keys already stored, so memory stays bounded however large the input is.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets as pysecrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from firmscore.datamodel import (
+    EnterpriseType,
+    EventType,
+    RecordType,
+    RegistryStatus,
+    RelationType,
+    SubjectType,
+    content_columns,
+    schema_for,
+)
+from firmscore.datamodel.pii import FieldCipher, PersonIdHasher
+from firmscore.i18n import t
+from firmscore.ingest.convert import Crypto, FieldResult, convert_field
+from firmscore.ingest.mapping import Mapping, MappingError, OutputSpec
+from firmscore.ingest.readers import Chunk, read_chunks
+from firmscore.ingest.sources import Plan
+from firmscore.store.home import QUARANTINE_SCHEMA, DataHome
+
+STORE_PART_ROWS = 1_000_000
+ProgressFn = Callable[[str, int], None]
+
+
+@dataclass
+class FileReport:
+    """Reconciliation of one input file."""
+
+    file: str
+    mapping: str
+    read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+
+    @property
+    def reconciled(self) -> bool:
+        return self.read == self.accepted + self.quarantined + self.duplicates
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion batch did."""
+
+    batch_id: str
+    source: str
+    files: list[FileReport] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    new_records: dict[str, int] = field(default_factory=dict)
+    new_versions: dict[str, int] = field(default_factory=dict)
+    leaf_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+
+    def total(self, name: str) -> int:
+        return int(sum(getattr(f, name) for f in self.files))
+
+    @property
+    def reconciled(self) -> bool:
+        return all(f.reconciled for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "source": self.source,
+            "read": self.total("read"),
+            "accepted": self.total("accepted"),
+            "quarantined": self.total("quarantined"),
+            "duplicates": self.total("duplicates"),
+            "reconciled": self.reconciled,
+            "new_records": self.new_records,
+            "new_versions": self.new_versions,
+            "files": [f.__dict__ | {"reconciled": f.reconciled} for f in self.files],
+            "unmatched": self.unmatched,
+            "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+
+def new_batch_id() -> str:
+    """Sortable, unique batch id: UTC time plus randomness."""
+    return datetime.now(UTC).strftime("b%Y%m%dT%H%M%S%f") + "-" + pysecrets.token_hex(3)
+
+
+def _arrow_column(values: pd.Series | None, typ: pa.DataType, n: int) -> pa.Array:
+    if values is None:
+        return pa.nulls(n, type=typ)
+    if pa.types.is_date32(typ):
+        v = pd.to_datetime(values, errors="coerce")
+        if getattr(v.dt, "tz", None) is not None:
+            v = v.dt.tz_convert("UTC").dt.tz_localize(None)
+        return pa.array(v.astype("datetime64[us]"), type=pa.timestamp("us")).cast(pa.date32())
+    if pa.types.is_timestamp(typ):
+        v = pd.to_datetime(values, errors="coerce", utc=True)
+        return pa.array(v, type=typ)
+    if pa.types.is_binary(typ):
+        return pa.array(values.astype(object).where(values.notna(), None).tolist(), type=typ)
+    if pa.types.is_string(typ):
+        return pa.array(values.astype("string").astype(object).where(values.notna(), None), type=typ)
+    if pa.types.is_integer(typ):
+        num = pd.to_numeric(values, errors="coerce")
+        return pa.array(num.astype("Int64"), type=pa.int64()).cast(typ)
+    if pa.types.is_floating(typ):
+        return pa.array(pd.to_numeric(values, errors="coerce").astype("float64"), type=typ, from_pandas=True)
+    return pa.array(values, type=typ)
+
+
+class _Run:
+    """State of one batch: staging folder, reports, quarantine writer."""
+
+    def __init__(self, home: DataHome, batch_id: str, crypto: Crypto, now: datetime) -> None:
+        self.home = home
+        self.batch_id = batch_id
+        self.crypto = crypto
+        self.now = now
+        self.stage = home.root / ".staging" / batch_id
+        self.stage.mkdir(parents=True, exist_ok=True)
+        self.q_rows: list[dict[str, Any]] = []
+        self.q_part = 0
+        self.q_count: dict[int, int] = {}
+        self.part = 0
+
+    # ------------------------------------------------------------ quarantine
+    def quarantine(
+        self, file_id: int, file: str, source: str, line: int, fld: str, reason: str, raw: str | None
+    ) -> None:
+        self.q_rows.append(
+            {"batch_id": self.batch_id, "source": source, "file": file, "line": line, "field": fld,
+             "reason": reason, "raw": raw}
+        )
+        self.q_count[file_id] = self.q_count.get(file_id, 0) + 1
+        if len(self.q_rows) >= 100_000:
+            self.flush_quarantine()
+
+    def flush_quarantine(self) -> None:
+        """Stage quarantined rows; they join the home's quarantine only when the batch commits."""
+        if self.q_rows:
+            d = self.stage / "_quarantine"
+            d.mkdir(parents=True, exist_ok=True)
+            table = pa.Table.from_pylist(self.q_rows, schema=QUARANTINE_SCHEMA)
+            pq.write_table(table, d / f"{self.q_part:05d}.parquet")
+            self.q_part += 1
+            self.q_rows = []
+
+    def commit_quarantine(self) -> None:
+        for path in sorted((self.stage / "_quarantine").glob("*.parquet")):
+            self.home.append_quarantine(pq.read_table(path), self.batch_id, int(path.stem))
+
+    # ------------------------------------------------------------ conversion
+    def convert_chunk(self, file_id: int, path: Path, mapping: Mapping, chunk: Chunk) -> None:
+        fname = str(path)
+        for err in chunk.errors:
+            self.quarantine(file_id, fname, mapping.source, err.line, err.field, err.reason, err.raw)
+        frame = chunk.frame
+        n = len(frame)
+        if n == 0:
+            return
+        frame = frame.reset_index(drop=True)
+        lines = np.asarray(chunk.lines, dtype=np.int64)
+        row_bad = np.zeros(n, dtype=bool)
+        row_fields: list[list[str]] = [[] for _ in range(n)]
+        row_reasons: list[list[str]] = [[] for _ in range(n)]
+        produced = np.zeros(n, dtype=bool)
+        staged: list[tuple[OutputSpec, np.ndarray, dict[str, FieldResult]]] = []
+        for out in mapping.outputs:
+            take = _only_if(out, frame)
+            results: dict[str, FieldResult] = {}
+            context: dict[str, pd.Series] = {}
+            ordered = sorted(out.fields.values(), key=lambda s: s.person_if is not None)
+            for spec in ordered:
+                res = convert_field(spec, frame, self.crypto, context)
+                _check_vocabulary(spec.target, res)
+                results[spec.target] = res
+                context[spec.target] = res.values
+                hit = res.bad & take
+                for i in np.flatnonzero(hit).tolist():
+                    row_fields[i].append(spec.column or spec.target)
+                    row_reasons[i].append(f"{spec.target}: {res.reasons.iat[i]}")
+                row_bad |= hit
+            produced |= take
+            staged.append((out, take, results))
+        no_output = ~produced & ~row_bad
+        for i in np.flatnonzero(no_output).tolist():
+            row_fields[i].append("<row>")
+            row_reasons[i].append("no record produced: filtered out by the mapping's only_if rule")
+        row_bad |= no_output
+        if row_bad.any():
+            raw_records = frame.loc[row_bad].astype(str).to_dict("records")
+            for k, i in enumerate(np.flatnonzero(row_bad).tolist()):
+                self.quarantine(file_id, fname, mapping.source, int(lines[i]), ";".join(row_fields[i]),
+                                " | ".join(row_reasons[i]), json.dumps(raw_records[k], ensure_ascii=False))
+        good = ~row_bad
+        for out, take, results in staged:
+            keep = good & take
+            if not keep.any():
+                continue
+            self._stage(out, results, keep, lines, file_id, mapping.source)
+
+    def _stage(self, out: OutputSpec, results: dict[str, FieldResult], keep: np.ndarray, lines: np.ndarray,
+               file_id: int, source: str) -> None:
+        rt = out.record_type
+        schema = schema_for(rt)
+        n = int(keep.sum())
+        cols: dict[str, pa.Array] = {}
+        for f in schema:
+            if f.name in {"record_id", "content_hash", "version", "batch_id"}:
+                continue
+            if f.name == "source":
+                cols[f.name] = pa.array([source] * n, type=pa.string())
+                continue
+            res = results.get(f.name)
+            vals = res.values[keep].reset_index(drop=True) if res is not None else None
+            if f.name == "observed_at" and vals is None:
+                cols[f.name] = pa.array([self.now] * n, type=f.type)
+                continue
+            cols[f.name] = _arrow_column(vals, f.type, n)
+            if res is not None and res.hash_shadow is not None:
+                cols[f"__h_{f.name}"] = pa.array(res.hash_shadow[keep].astype(object).tolist(), type=pa.string())
+        cols["__file"] = pa.array(np.full(n, file_id, dtype=np.int32))
+        cols["__line"] = pa.array(lines[keep])
+        table = pa.table(cols)
+        d = self.stage / rt.value
+        d.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, d / f"{self.part:06d}.parquet")
+        self.part += 1
+
+
+#: Canonical columns whose values must come from a closed vocabulary.
+VOCABULARIES: dict[str, frozenset[str]] = {
+    "event_type": frozenset(e.value for e in EventType),
+    "relation_type": frozenset(r.value for r in RelationType),
+    "subject_type": frozenset(s.value for s in SubjectType),
+    "src_type": frozenset(s.value for s in SubjectType),
+    "dst_type": frozenset(s.value for s in SubjectType),
+    "enterprise_type": frozenset(e.value for e in EnterpriseType),
+    "status": frozenset(s.value for s in RegistryStatus),
+}
+
+
+def _check_vocabulary(target: str, res: FieldResult) -> None:
+    """Reject values of enumerated canonical columns that the data model does not know."""
+    vocab = VOCABULARIES.get(target)
+    if vocab is None:
+        return
+    vals = res.values.astype("string")
+    unknown = (vals.notna() & ~vals.isin(vocab)).to_numpy(dtype=bool) & ~res.bad
+    for i in np.flatnonzero(unknown).tolist():
+        res.reasons.iat[i] = t("reason.bad_code", value=vals.iat[i])
+    res.bad |= unknown
+
+
+def _only_if(out: OutputSpec, frame: pd.DataFrame) -> np.ndarray:
+    if not out.only_if:
+        return np.ones(len(frame), dtype=bool)
+    col = frame[str(out.only_if["column"])].astype("string").str.strip()
+    if "in" in out.only_if:
+        return col.isin([str(v) for v in out.only_if["in"]]).fillna(False).to_numpy(dtype=bool)
+    if "not_in" in out.only_if:
+        return (~col.isin([str(v) for v in out.only_if["not_in"]])).fillna(True).to_numpy(dtype=bool)
+    raise MappingError("only_if needs 'in' or 'not_in'")
+
+
+def _hash_expr(rt: RecordType, staged_cols: set[str]) -> str:
+    """SQL for the content hash: SHA-256 over the content columns in schema order, NULL-safe."""
+    parts = []
+    for c in content_columns(rt):
+        src = f"__h_{c}" if f"__h_{c}" in staged_cols else c
+        parts.append(f"coalesce(CAST({src} AS VARCHAR), '\\N')")
+    return "sha256(concat_ws(chr(31), " + ", ".join(parts) + "))"
+
+
+def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tuple[int, int, pa.Table]:
+    """Deduplicate and version the staged rows of one record type into ``stage/_out``.
+
+    Returns (new records, of which new versions, staged and accepted (file, line) pairs).
+    """
+    stage_glob = str((run.stage / rt.value).resolve() / "*.parquet")
+    staged_cols = set(pq.read_schema(next((run.stage / rt.value).glob("*.parquet"))).names)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, {_hash_expr(rt, staged_cols)} AS content_hash "
+        f"FROM read_parquet('{stage_glob}')"
+    )
+    existing = run.home.parquet_files(rt)
+    if existing:
+        glob = str(run.home.table_dir(rt).resolve() / "*.parquet")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE existing AS SELECT source, source_record_id, content_hash, version "
+            f"FROM read_parquet('{glob}')"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE existing (source VARCHAR, source_record_id VARCHAR, "
+            "content_hash VARCHAR, version INTEGER)"
+        )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE fresh AS
+        WITH firsts AS (
+            SELECT *, row_number() OVER (PARTITION BY source, source_record_id, content_hash
+                                         ORDER BY __file, __line) AS __dup
+            FROM staged
+        ), novel AS (
+            SELECT f.* FROM firsts f
+            WHERE __dup = 1 AND NOT EXISTS (
+                SELECT 1 FROM existing e WHERE e.source = f.source AND e.source_record_id = f.source_record_id
+                  AND e.content_hash = f.content_hash)
+        ), maxv AS (
+            SELECT source, source_record_id, max(version) AS v FROM existing GROUP BY ALL
+        )
+        SELECT n.*,
+               CAST(coalesce(m.v, 0) + row_number() OVER (PARTITION BY n.source, n.source_record_id
+                                                           ORDER BY n.__file, n.__line) AS INTEGER) AS version,
+               substr(sha256(n.source || chr(31) || n.source_record_id || chr(31) || n.content_hash), 1, 32)
+                   AS record_id
+        FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
+        """
+    )
+    counts = con.execute("SELECT count(*), count(*) FILTER (WHERE version > 1) FROM fresh").fetchone()
+    n_new, n_versions = counts if counts else (0, 0)
+    schema = schema_for(rt)
+    select = ", ".join(
+        f"'{run.batch_id}' AS batch_id" if f.name == "batch_id" else f.name for f in schema
+    )
+    reader = con.sql(f"SELECT {select} FROM fresh ORDER BY __file, __line").to_arrow_reader(STORE_PART_ROWS)
+    out_dir = run.stage / "_out" / rt.value
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for part, batch in enumerate(reader):
+        pq.write_table(pa.Table.from_batches([batch]).cast(schema), out_dir / f"{run.batch_id}-{part:05d}.parquet",
+                       compression="zstd")
+    accepted = con.sql("SELECT DISTINCT __file, __line FROM fresh").to_arrow_table()
+    staged_lines = con.sql("SELECT DISTINCT __file, __line FROM staged").to_arrow_table()
+    return int(n_new), int(n_versions), pa.concat_tables([accepted.append_column("__accepted", pa.array(
+        np.ones(accepted.num_rows, dtype=bool))), staged_lines.append_column("__accepted", pa.array(
+        np.zeros(staged_lines.num_rows, dtype=bool)))])
+
+
+def ingest(
+    home: DataHome,
+    plan: Plan,
+    source: str,
+    *,
+    progress: ProgressFn | None = None,
+    on_store: Callable[[RecordType, pa.Table], Any] | None = None,
+    batch_id: str | None = None,
+    chunk_rows: int = 200_000,
+) -> IngestReport:
+    """Ingest the planned files into ``home`` as one batch and return its reconciliation.
+
+    ``on_store`` is called with every table of new records as it is stored (the evidence
+    ledger hooks in here). Unusable input (a mapping that names columns the file lacks)
+    raises :class:`MappingError`; bad rows never raise.
+    """
+    started = time.perf_counter()
+    batch_id = batch_id or new_batch_id()
+    keys = home.secrets()
+    crypto = Crypto(PersonIdHasher(keys.hmac_key), FieldCipher(keys.data_key))
+    now = datetime.now(UTC)
+    run = _Run(home, batch_id, crypto, now)
+    report = IngestReport(batch_id=batch_id, source=source, unmatched=[str(p) for p in plan.unmatched])
+    try:
+        for file_id, pf in enumerate(plan.files):
+            fr = FileReport(file=str(pf.path), mapping=pf.mapping.name)
+            report.files.append(fr)
+            m = pf.mapping
+            first = True
+            for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows):
+                if first and len(chunk.frame.columns):
+                    missing = m.required_source_columns() - set(map(str, chunk.frame.columns))
+                    if missing:
+                        raise MappingError(
+                            f"{pf.path}: mapping {m.name!r} needs columns {sorted(missing)} that the file lacks "
+                            f"(it has {list(map(str, chunk.frame.columns))})"
+                        )
+                    first = False
+                chunk.frame.columns = [str(c) for c in chunk.frame.columns]
+                if m.drop_columns:
+                    chunk.frame = chunk.frame.drop(columns=[c for c in m.drop_columns if c in chunk.frame.columns])
+                fr.read += chunk.n_read
+                run.convert_chunk(file_id, pf.path, m, chunk)
+                if progress:
+                    progress(str(pf.path), chunk.n_read)
+        run.flush_quarantine()
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(f"SET temp_directory = '{(home.root / '.duckdb_tmp').resolve()}'")
+        line_tables = []
+        for rt in RecordType:
+            if not (run.stage / rt.value).exists():
+                continue
+            n_new, n_ver, lines = _finalize(run, rt, con)
+            report.new_records[rt.value] = n_new
+            report.new_versions[rt.value] = n_ver
+            line_tables.append(lines)
+        con.close()
+        _commit(run, on_store)
+        _count_lines(report, run, line_tables)
+    finally:
+        shutil.rmtree(run.stage, ignore_errors=True)
+    report.elapsed_s = time.perf_counter() - started
+    home.log_batch(report.as_dict())
+    home.refresh_catalog()
+    return report
+
+
+def _commit(run: _Run, on_store: Callable[[RecordType, pa.Table], Any] | None) -> None:
+    """Move the batch's finished parts into the home (renames), then notify ``on_store``.
+
+    Nothing of a batch reaches the home before every record type has been deduplicated, so a
+    failure midway leaves the home as it was.
+    """
+    moved: list[tuple[RecordType, Path]] = []
+    for rt in RecordType:
+        src = run.stage / "_out" / rt.value
+        if not src.exists():
+            continue
+        dst = run.home.table_dir(rt)
+        dst.mkdir(parents=True, exist_ok=True)
+        for path in sorted(src.glob("*.parquet")):
+            target = dst / path.name
+            path.replace(target)
+            moved.append((rt, target))
+    run.commit_quarantine()
+    if on_store is not None:
+        for rt, path in moved:
+            on_store(rt, pq.read_table(path))
+
+
+def _count_lines(report: IngestReport, run: _Run, tables: list[pa.Table]) -> None:
+    """Per file: accepted = lines with any new record; duplicates = staged lines with none."""
+    for fid, fr in enumerate(report.files):
+        fr.quarantined = run.q_count.get(fid, 0)
+    if not tables:
+        return
+    con = duckdb.connect()
+    allt = pa.concat_tables(tables)  # noqa: F841  (queried by name below)
+    rows = con.execute(
+        "SELECT __file, count(*) FILTER (WHERE acc) AS accepted, count(*) FILTER (WHERE NOT acc) AS dup "
+        "FROM (SELECT __file, __line, bool_or(__accepted) AS acc FROM allt GROUP BY ALL) GROUP BY __file"
+    ).fetchall()
+    con.close()
+    for fid, acc, dup in rows:
+        report.files[int(fid)].accepted = int(acc)
+        report.files[int(fid)].duplicates = int(dup)
