@@ -146,6 +146,8 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
         newbad = (s.notna() & values.isna()).to_numpy(dtype=bool) & ~bad
         _fail(newbad, "reason.bad_date", s, reasons)
         bad |= newbad
+        if spec.add_years:
+            values = values + pd.DateOffset(years=spec.add_years)
     elif ftype == "bool":
         truthy = {"1", "true", "yes", "y", "t", "是"}
         falsy = {"0", "false", "no", "n", "f", "否"}

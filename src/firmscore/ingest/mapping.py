@@ -28,7 +28,8 @@ Field specification keys (all optional except one of ``column``/``const``/``temp
 * ``encrypt``: encrypt the value with the data key (names, phones of persons);
 * ``formats`` (date/timestamp formats tried in order), ``map`` (code translation; unknown codes are errors unless
   ``map_default`` is given), ``allowed`` (closed list), ``min``/``max``, ``multiply`` (units, e.g. 万元 → 元),
-  ``prefix``, ``strip`` (default true), ``required``, ``default``, ``null_values``.
+  ``prefix``, ``strip`` (default true), ``required``, ``default``, ``null_values``, ``add_years`` (dates: shift,
+  e.g. a legal expiry five years after the listing).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class FieldSpec:
     null_values: tuple[str, ...] = DEFAULT_NULLS
     person_if: str | None = None
     encrypt: bool = False
+    add_years: int = 0
 
     @classmethod
     def parse(cls, target: str, raw: Any, where: str) -> FieldSpec:
@@ -83,7 +85,7 @@ class FieldSpec:
             raw = {"const": raw}
         known = {
             "column", "const", "template", "type", "formats", "map", "map_default", "allowed", "min", "max",
-            "multiply", "prefix", "strip", "required", "default", "null_values", "person_if", "encrypt",
+            "multiply", "prefix", "strip", "required", "default", "null_values", "person_if", "encrypt", "add_years",
         }
         unknown = set(raw) - known
         if unknown:
@@ -115,6 +117,7 @@ class FieldSpec:
             null_values=tuple(raw.get("null_values", DEFAULT_NULLS)),
             person_if=raw.get("person_if"),
             encrypt=bool(raw.get("encrypt", False)),
+            add_years=int(raw.get("add_years", 0)),
         )
 
     def source_columns(self) -> list[str]:
@@ -176,7 +179,7 @@ def parse_mapping(raw: dict[str, Any], where: str = "<mapping>", path: Path | No
             rt = RecordType(out["record_type"])
         except (KeyError, ValueError) as exc:
             raise MappingError(f"{owhere}: record_type must be one of {[r.value for r in RecordType]}") from exc
-        allowed = {f.name for f in schema_for(rt)} - BOOKKEEPING_COLUMNS - {"source"}
+        allowed = ({f.name for f in schema_for(rt)} - BOOKKEEPING_COLUMNS - {"source"}) | {"observed_at"}
         fields = {}
         for target, spec in (out.get("fields") or {}).items():
             if target not in allowed:

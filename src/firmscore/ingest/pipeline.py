@@ -345,8 +345,7 @@ def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tupl
         FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
         """
     )
-    counts = con.execute("SELECT count(*), count(*) FILTER (WHERE version > 1) FROM fresh").fetchone()
-    n_new, n_versions = counts if counts else (0, 0)
+    n_new, n_versions = con.execute("SELECT count(*), count(*) FILTER (WHERE version > 1) FROM fresh").fetchall()[0]
     schema = schema_for(rt)
     select = ", ".join(
         f"'{run.batch_id}' AS batch_id" if f.name == "batch_id" else f.name for f in schema

@@ -169,8 +169,7 @@ class DataHome:
         try:
             out = {}
             for name in [*(rt.value for rt in RecordType), "quarantine"]:
-                row = con.execute(f"SELECT count(*) FROM {name}").fetchone()
-                out[name] = int(row[0]) if row else 0
+                out[name] = int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
             return out
         finally:
             con.close()
