@@ -1,0 +1,59 @@
+"""Turn catalog entries into SQL: per feature (explain, docs, transpile) and per block (execution).
+
+Both forms are generated from the same ``expr``/``where``/block source strings, so the SQL that
+``--explain`` prints and that Spark would run is, token for token, the SQL DuckDB executes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from firmscore.features.blocks import BLOCKS, HELPER_TEMPLATES
+from firmscore.features.snapshot import SNAPSHOT_TEMPLATES, render
+from firmscore.features.spec import FeatureSpec
+
+
+def expression(spec: FeatureSpec) -> str:
+    """The feature's expression with its row predicate substituted for ``{w}`` (still a template)."""
+    return spec.expr.replace("{w}", f"({spec.where})")
+
+
+def _select(specs: Sequence[FeatureSpec], block_name: str) -> str:
+    block = BLOCKS[block_name]
+    cols = ",\n    ".join(f"CAST({expression(s)} AS DOUBLE) AS {s.id}" for s in specs)
+    sql = f"SELECT enterprise_id,\n    {cols}\nFROM (\n{block.source}\n) AS block_rows"
+    if block.kind == "aggregate":
+        sql += "\nGROUP BY enterprise_id"
+    return sql
+
+
+def feature_sql_template(spec: FeatureSpec) -> str:
+    """The feature's own SQL (template with ``{as_of}``/``{cutoff}``) over the ``pit_*`` views."""
+    if not spec.is_sql:
+        return spec.sql_override or ""
+    return _select([spec], spec.block)
+
+
+def prelude_templates() -> list[tuple[str, str]]:
+    """Snapshot views then helper views: everything a feature query may read, in order."""
+    return [*SNAPSHOT_TEMPLATES, *HELPER_TEMPLATES]
+
+
+def prelude_views(as_of: dt.date) -> list[tuple[str, str]]:
+    """The prelude views rendered for ``as_of``."""
+    return [(name, render(sql, as_of)) for name, sql in prelude_templates()]
+
+
+def block_query(block_name: str, specs: Sequence[FeatureSpec], as_of: dt.date) -> str:
+    """One query computing all ``specs`` of a block (they must all belong to it)."""
+    wrong = [s.id for s in specs if s.block != block_name]
+    if wrong:
+        raise ValueError(f"features {wrong} do not belong to block {block_name!r}")
+    return render(_select(specs, block_name), as_of)
+
+
+def standalone_sql(spec: FeatureSpec, as_of: dt.date) -> str:
+    """A self-contained query (prelude as CTEs) for one feature: what a foreign engine would run."""
+    ctes = ",\n".join(f"{name} AS (\n{sql}\n)" for name, sql in prelude_views(as_of))
+    return f"WITH {ctes}\n{render(feature_sql_template(spec), as_of)}"
