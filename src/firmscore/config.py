@@ -31,7 +31,12 @@ def shared_datasets_dir() -> Path:
     env = os.environ.get(ENV_DATASETS)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3].parent / "shared" / "datasets"
+    # ../shared beside the repository (src/firmscore/config.py → repo root is parents[2]), else beside the cwd
+    candidates = [Path(__file__).resolve().parents[2].parent / "shared", Path.cwd().resolve().parent / "shared"]
+    for c in candidates:
+        if (c / "datasets").is_dir():
+            return c / "datasets"
+    return candidates[0] / "datasets"
 
 
 @dataclass(frozen=True)

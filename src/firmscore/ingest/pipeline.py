@@ -46,7 +46,7 @@ from firmscore.datamodel.pii import FieldCipher, PersonIdHasher
 from firmscore.i18n import t
 from firmscore.ingest.convert import Crypto, FieldResult, convert_field
 from firmscore.ingest.mapping import Mapping, MappingError, OutputSpec
-from firmscore.ingest.readers import Chunk, read_chunks
+from firmscore.ingest.readers import read_chunks
 from firmscore.ingest.sources import Plan
 from firmscore.store.home import QUARANTINE_SCHEMA, DataHome
 
@@ -135,6 +135,23 @@ def _arrow_column(values: pd.Series | None, typ: pa.DataType, n: int) -> pa.Arra
     return pa.array(values, type=typ)
 
 
+@dataclass
+class _Block:
+    """Rows gathered from one or more files of the same mapping, converted together."""
+
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    lines: list[np.ndarray] = field(default_factory=list)
+    file_ids: list[np.ndarray] = field(default_factory=list)
+    rows: int = 0
+
+    def add(self, frame: pd.DataFrame, lines: list[int], file_id: int) -> None:
+        if len(frame):
+            self.frames.append(frame)
+            self.lines.append(np.asarray(lines, dtype=np.int64))
+            self.file_ids.append(np.full(len(frame), file_id, dtype=np.int32))
+            self.rows += len(frame)
+
+
 class _Run:
     """State of one batch: staging folder, reports, quarantine writer."""
 
@@ -177,16 +194,15 @@ class _Run:
             self.home.append_quarantine(pq.read_table(path), self.batch_id, int(path.stem))
 
     # ------------------------------------------------------------ conversion
-    def convert_chunk(self, file_id: int, path: Path, mapping: Mapping, chunk: Chunk) -> None:
-        fname = str(path)
-        for err in chunk.errors:
-            self.quarantine(file_id, fname, mapping.source, err.line, err.field, err.reason, err.raw)
-        frame = chunk.frame
+    def convert_block(self, block: _Block, mapping: Mapping, file_names: list[str]) -> None:
+        """Convert a block of rows (possibly from several small files of one mapping) at once."""
+        frame = pd.concat(block.frames, ignore_index=True) if len(block.frames) > 1 else block.frames[0]
         n = len(frame)
         if n == 0:
             return
         frame = frame.reset_index(drop=True)
-        lines = np.asarray(chunk.lines, dtype=np.int64)
+        lines = np.concatenate(block.lines).astype(np.int64)
+        file_ids = np.concatenate(block.file_ids).astype(np.int32)
         row_bad = np.zeros(n, dtype=bool)
         row_fields: list[list[str]] = [[] for _ in range(n)]
         row_reasons: list[list[str]] = [[] for _ in range(n)]
@@ -217,17 +233,18 @@ class _Run:
         if row_bad.any():
             raw_records = frame.loc[row_bad].astype(str).to_dict("records")
             for k, i in enumerate(np.flatnonzero(row_bad).tolist()):
-                self.quarantine(file_id, fname, mapping.source, int(lines[i]), ";".join(row_fields[i]),
+                fid = int(file_ids[i])
+                self.quarantine(fid, file_names[fid], mapping.source, int(lines[i]), ";".join(row_fields[i]),
                                 " | ".join(row_reasons[i]), json.dumps(raw_records[k], ensure_ascii=False))
         good = ~row_bad
         for out, take, results in staged:
             keep = good & take
             if not keep.any():
                 continue
-            self._stage(out, results, keep, lines, file_id, mapping.source)
+            self._stage(out, results, keep, lines, file_ids, mapping.source)
 
     def _stage(self, out: OutputSpec, results: dict[str, FieldResult], keep: np.ndarray, lines: np.ndarray,
-               file_id: int, source: str) -> None:
+               file_ids: np.ndarray, source: str) -> None:
         rt = out.record_type
         schema = schema_for(rt)
         n = int(keep.sum())
@@ -246,7 +263,7 @@ class _Run:
             cols[f.name] = _arrow_column(vals, f.type, n)
             if res is not None and res.hash_shadow is not None:
                 cols[f"__h_{f.name}"] = pa.array(res.hash_shadow[keep].astype(object).tolist(), type=pa.string())
-        cols["__file"] = pa.array(np.full(n, file_id, dtype=np.int32))
+        cols["__file"] = pa.array(file_ids[keep])
         cols["__line"] = pa.array(lines[keep])
         table = pa.table(cols)
         d = self.stage / rt.value
@@ -387,27 +404,40 @@ def ingest(
     run = _Run(home, batch_id, crypto, now)
     report = IngestReport(batch_id=batch_id, source=source, unmatched=[str(p) for p in plan.unmatched])
     try:
+        file_names = [str(pf.path) for pf in plan.files]
+        block, block_mapping = _Block(), None
         for file_id, pf in enumerate(plan.files):
             fr = FileReport(file=str(pf.path), mapping=pf.mapping.name)
             report.files.append(fr)
             m = pf.mapping
+            if block_mapping is not None and block_mapping is not m and block.rows:
+                run.convert_block(block, block_mapping, file_names)
+                block = _Block()
+            block_mapping = m
             first = True
             for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows):
+                chunk.frame.columns = [str(c) for c in chunk.frame.columns]
                 if first and len(chunk.frame.columns):
-                    missing = m.required_source_columns() - set(map(str, chunk.frame.columns))
+                    missing = m.required_source_columns() - set(chunk.frame.columns)
                     if missing:
                         raise MappingError(
                             f"{pf.path}: mapping {m.name!r} needs columns {sorted(missing)} that the file lacks "
-                            f"(it has {list(map(str, chunk.frame.columns))})"
+                            f"(it has {list(chunk.frame.columns)})"
                         )
                     first = False
-                chunk.frame.columns = [str(c) for c in chunk.frame.columns]
                 if m.drop_columns:
                     chunk.frame = chunk.frame.drop(columns=[c for c in m.drop_columns if c in chunk.frame.columns])
                 fr.read += chunk.n_read
-                run.convert_chunk(file_id, pf.path, m, chunk)
+                for err in chunk.errors:
+                    run.quarantine(file_id, str(pf.path), m.source, err.line, err.field, err.reason, err.raw)
+                block.add(chunk.frame, chunk.lines, file_id)
+                if block.rows >= chunk_rows:
+                    run.convert_block(block, m, file_names)
+                    block = _Block()
                 if progress:
                     progress(str(pf.path), chunk.n_read)
+        if block.rows and block_mapping is not None:
+            run.convert_block(block, block_mapping, file_names)
         run.flush_quarantine()
         con = duckdb.connect()
         con.execute("SET TimeZone = 'UTC'")

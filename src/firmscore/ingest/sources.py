@@ -77,8 +77,9 @@ def plan(paths: list[Path], source: str | None = None, mapping: str | None = Non
         base = p if p.is_dir() else p.parent
         candidates = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         for c in candidates:
-            rel = c.relative_to(base).as_posix()
-            hit = next((m for pat, m in rules if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(c.name, pat)), None)
+            # a pattern may name the file, its path below the folder given, or below that folder's parent
+            names = {c.name, c.relative_to(base).as_posix(), c.relative_to(base.parent).as_posix()}
+            hit = next((m for pat, m in rules if any(fnmatch.fnmatch(n, pat) for n in names)), None)
             if hit is None:
                 unmatched.append(c)
             else:

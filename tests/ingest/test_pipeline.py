@@ -1,0 +1,173 @@
+"""Ingestion end to end on small files: reconciliation, quarantine reasons, dedupe, versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from firmscore.ingest import MappingError, ingest_paths
+from firmscore.store import DataHome
+
+from .conftest import HEADER
+
+GOOD_ROWS = [
+    ["a1", "91330100799655058B", "阿里巴巴", "2000-09-04", "59690", "100", "存续"],
+    ["t1", "91440300708461136T", "腾讯", "1998/11/11", "6500", "", "存续"],
+    ["x1", "", "个体户", "2020-01-01", "", "3", "注销"],
+]
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", bom: bool = False) -> Path:
+    text = "\n".join(",".join(r) for r in [HEADER, *rows]) + "\n"
+    data = text.encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def test_good_rows_are_stored_with_canonical_types(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
+    src = write_csv(tmp_path / "e.csv", GOOD_ROWS)
+    report = ingest_paths(home, [src], mapping=str(enterprise_mapping()))
+    assert (report.total("read"), report.total("accepted"), report.total("quarantined")) == (3, 3, 0)
+    con = home.connect()
+    rows = con.execute(
+        "SELECT enterprise_id, uscc, registered_capital, insured_employees, status, established_date, version "
+        "FROM enterprise ORDER BY enterprise_id"
+    ).fetchall()
+    assert rows[0][:5] == ("testsrc:a1", "91330100799655058B", 596_900_000.0, 100, "in_business")
+    assert str(rows[1][5]) == "1998-11-11"
+    assert rows[2][0] == "testsrc:x1" and rows[2][1] is None and rows[2][2] is None and rows[2][4] == "cancelled"
+    assert {r[6] for r in rows} == {1}
+
+
+def test_bad_rows_are_quarantined_with_file_line_field_reason(home: DataHome, tmp_path: Path,
+                                                             enterprise_mapping) -> None:
+    rows = [
+        *GOOD_ROWS,
+        ["b1", "91330100799655058C", "坏代码", "2000-01-01", "1", "1", "存续"],  # line 5: bad check char
+        ["b2", "", "坏日期", "2020-13-01", "1", "1", "存续"],  # line 6: bad date
+        ["b3", "", "坏数字", "2020-01-01", "abc", "1.5", "存续"],  # line 7: bad number and non-integer
+        ["b4", "", "坏代码表", "2020-01-01", "1", "1", "歇业"],  # line 8: unknown status code
+        ["b5", "", "负资本", "2020-01-01", "-5", "1", "存续"],  # line 9: out of range
+        ["b6", "too", "few"],  # line 10: wrong field count
+    ]
+    src = write_csv(tmp_path / "e.csv", rows)
+    report = ingest_paths(home, [src], mapping=str(enterprise_mapping()))
+    f = report.files[0]
+    assert (f.read, f.accepted, f.quarantined, f.duplicates) == (9, 3, 6, 0)
+    assert f.reconciled
+    q = {r["line"]: r for r in home.connect().execute("SELECT * FROM quarantine").fetch_df().to_dict("records")}
+    assert set(q) == {5, 6, 7, 8, 9, 10}
+    assert all(r["file"] == str(src) for r in q.values())
+    assert q[5]["field"] == "code" and "expected 'B'" in q[5]["reason"]
+    assert q[6]["field"] == "est" and "2020-13-01" in q[6]["reason"]
+    assert q[7]["field"] == "cap;staff" and "abc" in q[7]["reason"] and "1.5" in q[7]["reason"]
+    assert "歇业" in q[8]["reason"] and "code list" in q[8]["reason"]
+    assert "out of range" in q[9]["reason"]
+    assert q[10]["field"] == "<row>" and "expected 7 fields, got 3" in q[10]["reason"]
+    assert json.loads(q[5]["raw"])["name"] == "坏代码"  # the raw row is kept for repair
+
+
+def test_reingesting_adds_nothing_and_changes_become_versions(home: DataHome, tmp_path: Path,
+                                                             enterprise_mapping) -> None:
+    mapping = str(enterprise_mapping())
+    src = write_csv(tmp_path / "e.csv", GOOD_ROWS)
+    ingest_paths(home, [src], mapping=mapping)
+    again = ingest_paths(home, [src], mapping=mapping)
+    assert (again.total("accepted"), again.total("duplicates")) == (0, 3)
+    assert home.counts()["enterprise"] == 3
+    changed = [GOOD_ROWS[0][:4] + ["60000"] + GOOD_ROWS[0][5:], *GOOD_ROWS[1:]]
+    third = ingest_paths(home, [write_csv(tmp_path / "e2.csv", changed)], mapping=mapping)
+    assert (third.total("accepted"), third.total("duplicates")) == (1, 2)
+    assert third.new_versions["enterprise"] == 1
+    con = home.connect()
+    versions = con.execute(
+        "SELECT version, registered_capital FROM enterprise WHERE source_record_id = 'a1' ORDER BY version"
+    ).fetchall()
+    assert versions == [(1, 596_900_000.0), (2, 600_000_000.0)]  # the old version is kept
+
+
+def test_duplicates_within_one_file(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
+    src = write_csv(tmp_path / "e.csv", [GOOD_ROWS[0], GOOD_ROWS[0], GOOD_ROWS[1]])
+    report = ingest_paths(home, [src], mapping=str(enterprise_mapping()))
+    assert (report.total("accepted"), report.total("duplicates")) == (2, 1)
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("gbk", False)])
+def test_encodings(home: DataHome, tmp_path: Path, enterprise_mapping, encoding: str, bom: bool) -> None:
+    src = write_csv(tmp_path / "e.csv", GOOD_ROWS, encoding=encoding, bom=bom)
+    report = ingest_paths(home, [src], mapping=str(enterprise_mapping()))
+    assert report.total("accepted") == 3
+    names = {r[0] for r in home.connect().execute("SELECT name FROM enterprise").fetchall()}
+    assert names == {"阿里巴巴", "腾讯", "个体户"}
+
+
+def test_undecodable_line_is_quarantined_not_fatal(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
+    good = "\n".join(",".join(r) for r in [HEADER, *GOOD_ROWS]).encode("utf-8")
+    bad_line = b"\nz9,,\xff\xfe\xfa,2020-01-01,1,1,\xe5\xad"  # invalid UTF-8 bytes
+    src = tmp_path / "e.csv"
+    src.write_bytes(good + bad_line + b"\n")
+    report = ingest_paths(home, [src], mapping=str(enterprise_mapping("csv", "utf-8")))
+    assert (report.total("read"), report.total("accepted"), report.total("quarantined")) == (4, 3, 1)
+    q = home.connect().execute("SELECT line, reason FROM quarantine").fetchall()
+    assert q[0][0] == 5 and "decode" in q[0][1]
+
+
+def test_stray_quote_does_not_swallow_following_rows(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
+    rows = [GOOD_ROWS[0], ["q1", '"broken', "x", "2020-01-01", "1", "1", "存续"], *GOOD_ROWS[1:]]
+    src = write_csv(tmp_path / "e.csv", rows)
+    report = ingest_paths(home, [src], mapping=str(enterprise_mapping()))
+    assert (report.total("read"), report.total("accepted"), report.total("quarantined")) == (4, 3, 1)
+
+
+def test_parquet_and_jsonl_inputs(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
+    records = [dict(zip(HEADER, r, strict=True)) for r in GOOD_ROWS]
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "e.parquet")
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + ["{not json", "[1, 2]"]
+    (tmp_path / "e.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r1 = ingest_paths(home, [tmp_path / "e.parquet"], mapping=str(enterprise_mapping("parquet")))
+    assert r1.total("accepted") == 3
+    r2 = ingest_paths(home, [tmp_path / "e.jsonl"], mapping=str(enterprise_mapping("jsonl")))
+    assert (r2.total("read"), r2.total("duplicates"), r2.total("quarantined")) == (5, 3, 2)
+
+
+def test_unusable_input_raises(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
+    with pytest.raises(FileNotFoundError):
+        ingest_paths(home, [tmp_path / "missing.csv"], mapping=str(enterprise_mapping()))
+    with pytest.raises(MappingError, match="unknown mapping"):
+        ingest_paths(home, [write_csv(tmp_path / "e.csv", GOOD_ROWS)], mapping="no-such-mapping")
+    other = tmp_path / "other.csv"
+    other.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="needs columns"):
+        ingest_paths(home, [other], mapping=str(enterprise_mapping()))
+    assert home.counts()["enterprise"] == 0  # a failed batch leaves nothing behind
+
+
+def test_person_ids_are_hashed_and_names_encrypted(home: DataHome, tmp_path: Path) -> None:
+    from firmscore.datamodel.pii import FieldCipher, resident_id_check_digit
+
+    body = "11010519491231002"
+    pid = body + resident_id_check_digit(body)
+    pq.write_table(pa.Table.from_pylist([
+        {"id_number": pid, "name": "张三", "phone": "13800000000", "birth_year": 1949, "source_record_id": "p1",
+         "observed_at": pa.scalar(0, pa.timestamp("us", tz="UTC")).as_py(), "effective_from": None,
+         "effective_to": None, "legal_expiry": None},
+        {"id_number": "123", "name": "李四", "phone": None, "birth_year": 1980, "source_record_id": "p2",
+         "observed_at": pa.scalar(0, pa.timestamp("us", tz="UTC")).as_py(), "effective_from": None,
+         "effective_to": None, "legal_expiry": None},
+    ]), tmp_path / "p.parquet")
+    report = ingest_paths(home, [tmp_path / "p.parquet"], mapping="canonical-person")
+    assert (report.total("accepted"), report.total("quarantined")) == (1, 1)
+    stored = home.connect().execute("SELECT person_id, name_enc FROM person").fetchall()
+    person_id, name_enc = stored[0]
+    assert pid not in person_id and len(person_id) == 40
+    raw_bytes = b"".join(p.read_bytes() for p in home.parquet_files("person"))
+    assert pid.encode() not in raw_bytes and "张三".encode() not in raw_bytes
+    cipher = FieldCipher(home.secrets().data_key)
+    assert cipher.decrypt(name_enc, f"name_enc:{person_id}") == "张三"
+    # re-ingesting the same person is a duplicate even though ciphertexts are randomised
+    again = ingest_paths(home, [tmp_path / "p.parquet"], mapping="canonical-person")
+    assert again.total("duplicates") == 1
