@@ -79,7 +79,7 @@ def test_reingesting_adds_nothing_and_changes_become_versions(home: DataHome, tm
     again = ingest_paths(home, [src], mapping=mapping)
     assert (again.total("accepted"), again.total("duplicates")) == (0, 3)
     assert home.counts()["enterprise"] == 3
-    changed = [GOOD_ROWS[0][:4] + ["60000"] + GOOD_ROWS[0][5:], *GOOD_ROWS[1:]]
+    changed = [[*GOOD_ROWS[0][:4], "60000", *GOOD_ROWS[0][5:]], *GOOD_ROWS[1:]]
     third = ingest_paths(home, [write_csv(tmp_path / "e2.csv", changed)], mapping=mapping)
     assert (third.total("accepted"), third.total("duplicates")) == (1, 2)
     assert third.new_versions["enterprise"] == 1
