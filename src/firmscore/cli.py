@@ -22,6 +22,7 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.ingest.commands",
     "firmscore.store.commands",
+    "firmscore.features.commands",
 )
 
 for _name in COMMAND_MODULES:

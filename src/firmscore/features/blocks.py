@@ -135,6 +135,11 @@ class Block:
     source: str
     evidence_source: str
 
+    @property
+    def evidence_sql(self) -> str:
+        """The evidence relation, with ``{source}`` standing for the block's own rows."""
+        return self.evidence_source.replace("{source}", self.source)
+
 
 _EVENT_ROWS = "SELECT e.*, b.registered_capital AS reg_capital FROM pit_ev AS e LEFT JOIN pit_base AS b " \
     "ON b.enterprise_id = e.enterprise_id"
@@ -197,11 +202,7 @@ FROM (
 ) AS x
 LEFT JOIN pit_distressed AS d ON x.other_type = 'enterprise' AND d.enterprise_id = x.other_id
 LEFT JOIN pit_base AS b ON b.enterprise_id = x.enterprise_id""",
-        evidence_source="""SELECT dst_id AS enterprise_id, 'in' AS direction, relation_type, record_id
-FROM pit_rel WHERE dst_type = 'enterprise'
-UNION ALL
-SELECT src_id AS enterprise_id, 'out' AS direction, relation_type, record_id
-FROM pit_rel WHERE src_type = 'enterprise'""",
+        evidence_source="SELECT * FROM ({source}) AS relation_rows",
     ),
     "legal_rep": Block(
         name="legal_rep",

@@ -1,0 +1,54 @@
+"""Univariate strength of a feature against a binary label: quantile-bin IV and AUC.
+
+A deliberately small helper for the coverage report: equal-frequency bins, one bin for missing
+values and one per declared special code (so "not authorized" is judged as its own group, as
+the scorecard will treat it). The scorecard's optimal binning may replace it later.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from firmscore.datamodel.specials import SPECIAL_CODES
+
+
+def quantile_bins(x: np.ndarray, n_bins: int = 10) -> np.ndarray:
+    """Bin index per value: 0..k-1 for regular values, then NaN, then each special code."""
+    x = np.asarray(x, dtype=np.float64)
+    special = np.isin(x, SPECIAL_CODES)
+    regular = ~np.isnan(x) & ~special
+    out = np.empty(len(x), dtype=np.int64)
+    edges = np.unique(np.quantile(x[regular], np.linspace(0, 1, n_bins + 1)[1:-1])) if regular.any() else np.array([])
+    out[regular] = np.searchsorted(edges, x[regular], side="right")
+    k = len(edges) + 1
+    out[np.isnan(x)] = k
+    for i, code in enumerate(SPECIAL_CODES, start=1):
+        out[x == code] = k + i
+    return out
+
+
+def information_value(x: np.ndarray, y: np.ndarray, n_bins: int = 10, smoothing: float = 0.5) -> float:
+    """IV of ``x`` for label ``y`` (1 = bad) over :func:`quantile_bins`; NaN when ``y`` is one-class."""
+    y = np.asarray(y, dtype=np.int64)
+    bads, goods = int(y.sum()), int(len(y) - y.sum())
+    if bads == 0 or goods == 0:
+        return float("nan")
+    bins = quantile_bins(x, n_bins)
+    iv = 0.0
+    for b in np.unique(bins):
+        m = bins == b
+        pb = (y[m].sum() + smoothing) / (bads + smoothing)
+        pg = ((1 - y[m]).sum() + smoothing) / (goods + smoothing)
+        iv += (pb - pg) * np.log(pb / pg)
+    return float(iv)
+
+
+def univariate_auc(x: np.ndarray, y: np.ndarray) -> float:
+    """ROC AUC of the raw value on rows with a regular value (>0.5: larger values are riskier)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.int64)
+    m = ~np.isnan(x) & ~np.isin(x, SPECIAL_CODES)
+    if m.sum() < 2 or len(np.unique(y[m])) < 2 or len(np.unique(x[m])) < 2:
+        return float("nan")
+    return float(roc_auc_score(y[m], x[m]))
