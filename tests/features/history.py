@@ -12,9 +12,12 @@ import itertools
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from firmscore.datamodel import schema_for
+from firmscore.features import compute_features
 from firmscore.store import DataHome
 
 _SEQ = itertools.count()
@@ -117,3 +120,19 @@ class History:
             table = pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema)
             self.home.append(record_type, table, batch_id)
         self.rows.clear()
+
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def matrix(home: DataHome, as_of: dt.date = AS_OF) -> pd.DataFrame:
+    """The feature matrix as a frame indexed by enterprise id."""
+    return compute_features(home, as_of).table.to_pandas().set_index("enterprise_id")
+
+
+def value(frame: pd.DataFrame, enterprise_id: str, feature: str) -> float:
+    return float(frame.loc[enterprise_id, feature])
+
+
+def is_missing(frame: pd.DataFrame, enterprise_id: str, feature: str) -> bool:
+    return bool(np.isnan(value(frame, enterprise_id, feature)))
