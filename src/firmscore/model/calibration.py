@@ -72,12 +72,16 @@ def intercept_shift_for_mean(pd_: npt.ArrayLike, target: float) -> float:
     The mean PD is strictly increasing in ``δ``, so the root is unique; it is found by Brent's
     method on a bracket wide enough for any PD vector away from 0 and 1.
     """
-    if not 0.0 < target < 1.0:
-        raise ValueError(f"target default rate must be in (0, 1), got {target}")
-    logits = special.logit(clip_pd(pd_))
+    return _shift_for_logits(special.logit(clip_pd(pd_)), target)
+
+
+def _shift_for_logits(logits: FloatArray, target: float) -> float:
+    """Shift of ``logits`` such that the mean of the *floored* PDs equals ``target`` exactly."""
+    if not 2 * PD_FLOOR < target < 1.0 - 2 * PD_FLOOR:
+        raise ValueError(f"target default rate must be inside (0, 1), got {target}")
 
     def gap(delta: float) -> float:
-        return float(special.expit(logits + delta).mean() - target)
+        return float(clip_pd(special.expit(logits + delta)).mean() - target)
 
     return float(optimize.brentq(gap, -50.0, 50.0, xtol=1e-12))
 
@@ -85,7 +89,7 @@ def intercept_shift_for_mean(pd_: npt.ArrayLike, target: float) -> float:
 def shift_to_mean(pd_: npt.ArrayLike, target: float) -> FloatArray:
     """Recalibrate PDs to a long-run default rate by an intercept shift on the log-odds scale."""
     delta = intercept_shift_for_mean(pd_, target)
-    return np.asarray(special.expit(special.logit(clip_pd(pd_)) + delta), dtype=np.float64)
+    return clip_pd(special.expit(special.logit(clip_pd(pd_)) + delta))
 
 
 class LogisticCalibrator(BaseEstimator):
@@ -129,8 +133,7 @@ class LogisticCalibrator(BaseEstimator):
             )
         self.shift_ = 0.0
         if self.long_run_default_rate is not None:
-            raw = special.expit(intercept + slope * score)
-            self.shift_ = intercept_shift_for_mean(raw, self.long_run_default_rate)
+            self.shift_ = _shift_for_logits(intercept + slope * score, self.long_run_default_rate)
         self.intercept_ = intercept + self.shift_
         self.slope_ = slope
         return self
@@ -177,7 +180,8 @@ class IsotonicCalibrator(BaseEstimator):
         self.isotonic_ = iso
         self.shift_ = 0.0
         if self.long_run_default_rate is not None:
-            self.shift_ = intercept_shift_for_mean(iso.predict(score), self.long_run_default_rate)
+            raw_logits = special.logit(clip_pd(iso.predict(score)))
+            self.shift_ = _shift_for_logits(raw_logits, self.long_run_default_rate)
         return self
 
     def predict(self, X: npt.ArrayLike) -> FloatArray:
