@@ -1,0 +1,107 @@
+"""What a leaf holds: a canonical, versioned, typed encoding of one canonical record.
+
+The leaf of a record is the RFC 8785 (JSON Canonicalization Scheme) serialisation of
+``{"v": 1, "type": <record type>, "record": {...}}`` where the record holds its content columns
+(see :func:`firmscore.datamodel.schemas.content_columns`) plus ``record_id`` and ``observed_at``.
+Values are made deterministic before canonicalisation: dates as ``YYYY-MM-DD``, timestamps in UTC
+as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``, binary as base64, NaN as null. Any party holding the record can
+rebuild the exact bytes and check them against a proof; the version field lets the encoding evolve
+without ambiguity.
+
+Personal and negative records do not go into the log in clear: their leaf is
+``{"v": 1, "type": ..., "record_id": ..., "commitment": "sha256:<hex of SHA-256(salt || canonical)>"}``
+so that erasing the salt and the content makes the leaf meaningless while the tree still verifies.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import rfc8785
+
+from firmscore.datamodel import NEGATIVE_EVENT_TYPES, PERSONAL_EVENT_TYPES, RecordType, schema_for
+from firmscore.datamodel.schemas import content_columns
+
+ENCODING_VERSION = 1
+SEALED_RECORD_TYPES = frozenset({RecordType.PERSON.value, RecordType.AUTHORIZATION.value})
+SEALED_EVENT_TYPES = frozenset(e.value for e in PERSONAL_EVENT_TYPES | NEGATIVE_EVENT_TYPES)
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # Arrow prints microsecond timestamps' seconds with 6 decimals
+
+
+class EncodingError(ValueError):
+    """A table that cannot be encoded (missing column, bad type), naming the column and row."""
+
+
+def leaf_columns(record_type: str) -> list[str]:
+    """The columns a leaf of ``record_type`` holds, in schema order."""
+    cols = content_columns(record_type)
+    return [*cols, "record_id", "observed_at"]
+
+
+def _python_column(column: pa.ChunkedArray | pa.Array, name: str) -> list[Any]:
+    """A column as Python values that canonicalise deterministically."""
+    t = column.type
+    if pa.types.is_date(t):
+        return column.cast(pa.string()).to_pylist()
+    if pa.types.is_timestamp(t):
+        utc = column.cast(pa.timestamp("us", tz="UTC"))
+        return pc.strftime(utc, format=TIMESTAMP_FORMAT).to_pylist()
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return [None if v is None else base64.b64encode(v).decode() for v in column.to_pylist()]
+    if pa.types.is_floating(t):
+        return [None if v is None or math.isnan(v) or math.isinf(v) else v for v in column.to_pylist()]
+    if pa.types.is_integer(t) or pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_boolean(t):
+        return column.to_pylist()
+    raise EncodingError(f"column {name!r} has type {t}, which has no canonical leaf encoding")
+
+
+def record_dicts(record_type: str, table: pa.Table) -> list[dict[str, Any]]:
+    """The rows of ``table`` as the ``record`` objects of their leaves."""
+    schema = schema_for(record_type)
+    values: dict[str, list[Any]] = {}
+    for name in leaf_columns(record_type):
+        if name in table.column_names:
+            values[name] = _python_column(table.column(name), name)
+        elif schema.field(name).nullable:
+            values[name] = [None] * table.num_rows
+        else:
+            raise EncodingError(f"{record_type}: required column {name!r} is missing from the table")
+    names = list(values)
+    cols = [values[n] for n in names]
+    for name in ("record_id",):
+        for row, v in enumerate(values[name]):
+            if not v:
+                raise EncodingError(f"{record_type}: row {row}, field {name!r} is empty")
+    return [dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)]
+
+
+def canonical_bytes(record_type: str, record: dict[str, Any]) -> bytes:
+    """RFC 8785 bytes of ``{"v": 1, "type": record_type, "record": record}``."""
+    return rfc8785.dumps({"v": ENCODING_VERSION, "type": record_type, "record": record})
+
+
+def is_sealed(record_type: str, record: dict[str, Any]) -> bool:
+    """Whether a record's leaf must be a commitment (personal or negative record)."""
+    if record_type in SEALED_RECORD_TYPES:
+        return True
+    return record_type == RecordType.EVENT.value and record.get("event_type") in SEALED_EVENT_TYPES
+
+
+def commitment(salt: bytes, canonical: bytes) -> str:
+    """``sha256:<hex>`` of ``salt || canonical``."""
+    return "sha256:" + hashlib.sha256(salt + canonical).hexdigest()
+
+
+def commitment_leaf(record_type: str, record_id: str, commit: str) -> bytes:
+    """The leaf of a sealed record: type, id and commitment, no content."""
+    return rfc8785.dumps({"v": ENCODING_VERSION, "type": record_type, "record_id": record_id, "commitment": commit})
+
+
+def record_id_marker(record_id: str) -> bytes:
+    """The exact bytes ``"record_id":"<id>"`` that every leaf of ``record_id`` contains."""
+    return b'"record_id":' + rfc8785.dumps(record_id)

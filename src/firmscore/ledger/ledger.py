@@ -1,0 +1,311 @@
+"""The evidence ledger: every accepted record is a leaf of a signed, append-only Merkle log.
+
+:class:`EvidenceLedger` is the integration API the ingestion stage calls. It turns canonical
+records into leaves (:mod:`~firmscore.ledger.encoding`), seals personal and negative records
+(:mod:`~firmscore.ledger.sealing`), appends them in one transaction together with their record-id
+index (:mod:`~firmscore.ledger.log`), signs a checkpoint for every batch
+(:mod:`~firmscore.ledger.checkpoint`), and answers proofs, look-ups and erasures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from firmscore.config import default_home
+from firmscore.datamodel import RecordType
+from firmscore.i18n import both
+from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
+from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log
+from firmscore.ledger.checkpoint import CheckpointSigner, NoteVerifier, SignedCheckpoint, parse_checkpoint
+from firmscore.ledger.encoding import (
+    canonical_bytes,
+    commitment,
+    commitment_leaf,
+    is_sealed,
+    record_dicts,
+    record_id_marker,
+)
+from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
+from firmscore.ledger.log import MerkleLog, utc_now
+from firmscore.ledger.sealing import seal, unseal
+from firmscore.ledger.storage import open_storage
+from firmscore.ledger.storage.base import RecordRow, SqlStorage
+from firmscore.ledger.storage.sqlite import SqliteStorage
+from firmscore.store.home import DataHome
+
+ENV_KEY_DIR = "FIRMSCORE_LEDGER_KEYS"
+LEDGER_FILE = "ledger.db"
+
+
+class LedgerError(LookupError):
+    """A request the ledger cannot answer (unknown record, record not sealed, size out of range)."""
+
+    def __init__(self, key: str, **kwargs: object) -> None:
+        self.zh, self.en = both(key, **kwargs)
+        super().__init__(f"{self.zh} / {self.en}")
+
+
+class EvidenceLedger:
+    """Signed Merkle log of canonical records, with proofs, look-ups and crypto-shredding.
+
+    Parameters
+    ----------
+    storage:
+        The database holding the log (see :func:`firmscore.ledger.storage.open_storage`).
+    key_dir:
+        Folder of the checkpoint signing key (created on first use, private key mode 0600).
+    """
+
+    def __init__(self, storage: SqlStorage, key_dir: Path) -> None:
+        self.storage = storage
+        self.key_dir = Path(key_dir)
+        self.signer = CheckpointSigner.load_or_create(self.key_dir)
+        self.log = MerkleLog(storage)
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def for_home(cls, home: DataHome) -> EvidenceLedger:
+        """The ledger of a data home: SQLite file and keys under ``<home>/ledger/``."""
+        folder = home.subdir("ledger")
+        return cls(SqliteStorage(folder / LEDGER_FILE), folder)
+
+    @classmethod
+    def connect(cls, url: str, key_dir: Path | str | None = None) -> EvidenceLedger:
+        """A ledger at ``sqlite:///path`` or ``postgresql://...`` (``?schema=NAME`` for its own schema).
+
+        Keys default to the SQLite file's folder, else ``$FIRMSCORE_LEDGER_KEYS``, else
+        ``<default home>/ledger``.
+        """
+        storage = open_storage(url)
+        if key_dir is None:
+            if isinstance(storage, SqliteStorage):
+                key_dir = storage.path.parent
+            else:
+                key_dir = os.environ.get(ENV_KEY_DIR) or default_home() / "ledger"
+        return cls(storage, Path(key_dir))
+
+    def close(self) -> None:
+        self.storage.close()
+
+    def __enter__(self) -> EvidenceLedger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def size(self) -> int:
+        self.log.refresh()
+        return self.log.size
+
+    @property
+    def verifier(self) -> NoteVerifier:
+        return self.signer.verifier
+
+    def public_key(self) -> str:
+        """The checkpoint key in note verifier-key form (``name+keyhash+base64key``)."""
+        return self.verifier.encode()
+
+    # ------------------------------------------------------------------ appending
+    def append_records(self, record_type: str, table: pa.Table) -> npt.NDArray[np.int64]:
+        """Log one leaf per row of ``table`` (keyed by ``record_id``); returns each row's leaf index.
+
+        Rows whose ``record_id`` is already logged (or repeats within the table) get the existing
+        leaf index instead of a new leaf, so re-ingesting a batch is harmless. The batch is one
+        transaction and is followed by a signed checkpoint in that same transaction.
+        """
+        try:
+            rt = RecordType(record_type).value
+        except ValueError as exc:
+            raise ValueError(f"unknown record type {record_type!r}") from exc
+        records = record_dicts(rt, table)
+        ids = [r["record_id"] for r in records]
+        out = np.full(len(ids), -1, dtype=np.int64)
+        known = self.storage.record_leaf_indexes(ids)
+        self.storage.end_read()
+        offset_of: dict[str, int] = {}
+        datas: list[bytes] = []
+        rows: list[tuple[str, int, int]] = []  # record id, offset in batch, sealed
+        sealed_rows: list[tuple[str, bytes, bytes, bytes]] = []
+        for rec in records:
+            rid = rec["record_id"]
+            if rid in known or rid in offset_of:
+                continue
+            offset_of[rid] = len(datas)
+            canonical = canonical_bytes(rt, rec)
+            if is_sealed(rt, rec):
+                s = seal(rid, canonical)
+                sealed_rows.append((rid, s.key, s.salt, s.ciphertext))
+                datas.append(commitment_leaf(rt, rid, s.commitment))
+                rows.append((rid, len(datas) - 1, 1))
+            else:
+                datas.append(canonical)
+                rows.append((rid, len(datas) - 1, 0))
+
+        def write_index(first: int, new_size: int, new_root: bytes) -> None:
+            record_rows: list[RecordRow] = [(rid, first + off, rt, s) for rid, off, s in rows]
+            self.storage.insert_records(record_rows)
+            if sealed_rows:
+                self.storage.insert_sealed(sealed_rows)
+            cp = self.signer.sign(new_size, new_root)
+            self.storage.insert_checkpoint(new_size, cp.note, utc_now())
+
+        first = self.log.append(datas, before_commit=write_index) if datas else self.log.size
+        for i, rid in enumerate(ids):
+            out[i] = known[rid] if rid in known else first + offset_of[rid]
+        return out
+
+    # ------------------------------------------------------------------ checkpoints and proofs
+    def checkpoint(self, tree_size: int | None = None) -> SignedCheckpoint:
+        """The signed checkpoint of the current (or a past) tree size, issuing it if needed."""
+        self.log.refresh()
+        size = self.log.size if tree_size is None else tree_size
+        stored = self.storage.read_checkpoint(size)
+        self.storage.end_read()
+        if stored is not None:
+            origin, n, root, _ = parse_checkpoint(stored[1])
+            return SignedCheckpoint(origin, n, root, stored[1])
+        cp = self.signer.sign(size, self.log.root_at(size))
+        if size == self.log.size and size > 0:
+            with self.storage.transaction():
+                if self.storage.read_checkpoint(size) is None:
+                    self.storage.insert_checkpoint(size, cp.note, utc_now())
+        return cp
+
+    def leaf_indexes(self, record_ids: Sequence[str]) -> dict[str, int]:
+        """Leaf index of each logged record id (ids not in the ledger are left out)."""
+        got = self.storage.record_leaf_indexes(list(record_ids))
+        self.storage.end_read()
+        return got
+
+    def _record(self, record_id: str) -> RecordRow:
+        row = self.storage.read_record(record_id)
+        if row is None:
+            self.storage.end_read()
+            raise LedgerError("ledger.not_found", record_id=record_id)
+        return row
+
+    def _erasure(self, record_id: str) -> Erasure | None:
+        tomb = self.storage.read_tombstone(record_id)
+        if tomb is None:
+            return None
+        rule, on = tomb
+        zh, en = both("ledger.erased", date=on, rule=rule)
+        return Erasure(rule, on, zh, en)
+
+    def prove(self, record_id: str, tree_size: int | None = None) -> RecordProof:
+        """Inclusion proof of a record's leaf with the signed checkpoint it verifies against."""
+        rid, index, rt, sealed = self._record(record_id)
+        self.log.refresh()
+        size = self.log.size if tree_size is None else tree_size
+        if not index < size <= self.log.size:
+            raise ValueError(f"record {record_id} (leaf {index}) is not in a tree of size {size}")
+        leaf = self.storage.read_leaf(index)
+        erasure = self._erasure(rid)
+        self.storage.end_read()
+        if leaf is None:
+            raise LedgerError("ledger.not_found", record_id=record_id)
+        path = self.log.inclusion_proof(index, size)
+        return RecordProof(rid, rt, index, leaf, path, self.checkpoint(size), bool(sealed), erasure)
+
+    def consistency(self, old_size: int, new_size: int | None = None) -> ConsistencyEvidence:
+        """Proof that the log at ``old_size`` is a prefix of the log at ``new_size`` (default: now)."""
+        self.log.refresh()
+        new = self.log.size if new_size is None else new_size
+        path = self.log.consistency_proof(old_size, new)
+        return ConsistencyEvidence(old_size, new, self.log.root_at(old_size), self.log.root_at(new), path)
+
+    # ------------------------------------------------------------------ look-up and erasure
+    def lookup(self, record_id: str) -> LookupResult:
+        """A record's content with its proof, or "erased on DATE under RULE" with its proof."""
+        proof = self.prove(record_id)
+        if proof.erasure is not None:
+            return LookupResult(record_id, proof.record_type, proof, None, proof.erasure)
+        if not proof.sealed:
+            return LookupResult(record_id, proof.record_type, proof, json.loads(proof.leaf_data)["record"])
+        secret = self.storage.read_sealed(record_id)
+        self.storage.end_read()
+        if secret is None:
+            raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
+        key, salt, ct = secret
+        canonical = unseal(record_id, key, ct)
+        if json.loads(proof.leaf_data)["commitment"] != commitment(salt, canonical):
+            raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
+        return LookupResult(record_id, proof.record_type, proof, json.loads(canonical)["record"])
+
+    def erase(self, record_id: str, rule: str, on_date: date | str) -> Erasure:
+        """Crypto-shred a sealed record: destroy its key, salt and ciphertext and record a tombstone.
+
+        The leaf (a salted commitment) stays, so the log and every checkpoint still verify, but no
+        one can recover or even confirm a guess of the content any more. Erasing twice returns the
+        first erasure.
+        """
+        _, _, _, sealed = self._record(record_id)
+        if not sealed:
+            self.storage.end_read()
+            raise LedgerError("ledger.not_sealed", record_id=record_id)
+        done = self._erasure(record_id)
+        self.storage.end_read()
+        if done is not None:
+            return done
+        on = on_date.isoformat() if isinstance(on_date, date) else date.fromisoformat(on_date).isoformat()
+        with self.storage.transaction():
+            self.storage.delete_sealed(record_id)
+            self.storage.insert_tombstone(record_id, rule, on, utc_now())
+        erasure = self._erasure(record_id)
+        self.storage.end_read()
+        assert erasure is not None
+        return erasure
+
+    # ------------------------------------------------------------------ verification
+    def verify_all(self, progress: Progress | None = None) -> LedgerVerifyReport:
+        """Re-hash the whole store and name every leaf, node, root, checkpoint or record entry that is wrong."""
+        report = audit_log(self.storage, self.verifier, progress)
+        self._check_records(report)
+        self.storage.end_read()
+        return report
+
+    def _check_records(self, report: LedgerVerifyReport) -> None:
+        """Every leaf has a record-id entry that names it; sealed content matches its commitment."""
+        chunk = 65536
+        for lo in range(0, report.tree_size, chunk):
+            hi = min(lo + chunk, report.tree_size)
+            leaves = dict(self.storage.read_leaves(lo, hi))
+            seen: set[int] = set()
+            for rid, index, _, sealed in self.storage.records_between(lo, hi):
+                seen.add(index)
+                report.records_checked += 1
+                leaf = leaves.get(index)
+                if leaf is None:
+                    continue  # already reported as a removed leaf
+                if record_id_marker(rid) not in leaf:
+                    report.add("record_mismatch", rid, "ledger.record_mismatch", record_id=rid, index=index)
+                elif sealed:
+                    self._check_sealed(rid, leaf, report)
+            for index in sorted(set(leaves) - seen):
+                report.add("record_missing", str(index), "ledger.record_missing", index=index)
+
+    def _check_sealed(self, rid: str, leaf: bytes, report: LedgerVerifyReport) -> None:
+        secret = self.storage.read_sealed(rid)
+        if secret is None:
+            if self.storage.read_tombstone(rid) is None:
+                report.add("commitment_mismatch", rid, "ledger.commitment_mismatch", record_id=rid)
+            return
+        key, salt, ct = secret
+        try:
+            ok = json.loads(leaf)["commitment"] == commitment(salt, unseal(rid, key, ct))
+        except Exception:  # an altered ciphertext fails authentication
+            ok = False
+        if not ok:
+            report.add("commitment_mismatch", rid, "ledger.commitment_mismatch", record_id=rid)
+
+

@@ -1,0 +1,311 @@
+"""The storage interface of the ledger and its SQL implementation shared by SQLite and PostgreSQL.
+
+Only plain DB-API calls are used, so the two back ends differ in a handful of strings (placeholder,
+blob type, trigger syntax) that :class:`SqlStorage` subclasses provide. Every table but the
+sealed-content and record-key tables is append-only, enforced by triggers that raise on UPDATE and
+DELETE; those two allow DELETE because erasure (crypto-shredding) must be able to destroy them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+#: Tables whose rows may never change or disappear.
+APPEND_ONLY_TABLES: tuple[str, ...] = (
+    "ledger_leaves",
+    "ledger_tiles",
+    "ledger_states",
+    "ledger_records",
+    "ledger_tombstones",
+    "ledger_checkpoints",
+)
+#: Tables whose rows may be deleted (erasure) but never updated.
+SHREDDABLE_TABLES: tuple[str, ...] = ("ledger_record_keys", "ledger_sealed_content")
+
+TileRow = tuple[int, int, int, bytes]  # tile level, tile index, width, blob
+RecordRow = tuple[str, int, str, int]  # record id, leaf index, record type, sealed (0/1)
+
+
+class LedgerStorage(Protocol):
+    """What the Merkle log and the evidence ledger need from a database."""
+
+    def transaction(self) -> Any: ...
+    def latest_state(self) -> tuple[int, bytes] | None: ...
+    def states(self) -> list[tuple[int, bytes]]: ...
+    def insert_state(self, size: int, root: bytes, created_at: str) -> None: ...
+    def insert_leaves(self, first_index: int, datas: Sequence[bytes]) -> None: ...
+    def read_leaf(self, index: int) -> bytes | None: ...
+    def read_leaves(self, start: int, end: int) -> list[tuple[int, bytes]]: ...
+    def iter_leaves(self, start: int, end: int, chunk: int = ...) -> Iterator[list[tuple[int, bytes]]]: ...
+    def insert_tiles(self, rows: Sequence[TileRow]) -> None: ...
+    def read_tile(self, level: int, index: int) -> tuple[int, bytes] | None: ...
+    def iter_tiles(self) -> Iterator[TileRow]: ...
+    def insert_records(self, rows: Sequence[RecordRow]) -> None: ...
+    def record_leaf_indexes(self, record_ids: Sequence[str]) -> dict[str, int]: ...
+    def read_record(self, record_id: str) -> RecordRow | None: ...
+    def iter_records(self) -> Iterator[RecordRow]: ...
+    def records_between(self, start: int, end: int) -> list[RecordRow]: ...
+    def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None: ...
+    def read_sealed(self, record_id: str) -> tuple[bytes, bytes, bytes] | None: ...
+    def delete_sealed(self, record_id: str) -> None: ...
+    def insert_tombstone(self, record_id: str, rule: str, erased_on: str, created_at: str) -> None: ...
+    def read_tombstone(self, record_id: str) -> tuple[str, str] | None: ...
+    def insert_checkpoint(self, size: int, note: str, created_at: str) -> None: ...
+    def read_checkpoint(self, size: int | None = None) -> tuple[int, str] | None: ...
+    def iter_checkpoints(self) -> Iterator[tuple[int, str]]: ...
+    def close(self) -> None: ...
+
+
+class SqlStorage:
+    """DB-API implementation of :class:`LedgerStorage`; subclasses set the dialect strings."""
+
+    placeholder = "?"
+    blob_type = "BLOB"
+    bigint_type = "INTEGER"
+
+    def __init__(self, connection: Any) -> None:
+        self.conn = connection
+
+    # ------------------------------------------------------------------ dialect hooks
+    def table_exists(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def trigger_statements(self) -> list[str]:
+        raise NotImplementedError
+
+    def begin(self) -> None:
+        """Start a write transaction (SQLite takes the write lock here)."""
+
+    # ------------------------------------------------------------------ schema
+    def schema_statements(self) -> list[str]:
+        b, i = self.blob_type, self.bigint_type
+        return [
+            f"CREATE TABLE ledger_leaves (leaf_index {i} PRIMARY KEY, data {b} NOT NULL)",
+            f"CREATE TABLE ledger_tiles (tile_level INTEGER NOT NULL, tile_index {i} NOT NULL, "
+            f"width INTEGER NOT NULL, hashes {b} NOT NULL, PRIMARY KEY (tile_level, tile_index, width))",
+            f"CREATE TABLE ledger_states (tree_size {i} PRIMARY KEY, root {b} NOT NULL, created_at TEXT NOT NULL)",
+            f"CREATE TABLE ledger_records (record_id TEXT PRIMARY KEY, leaf_index {i} NOT NULL, "
+            "record_type TEXT NOT NULL, sealed INTEGER NOT NULL)",
+            "CREATE INDEX ledger_records_by_leaf ON ledger_records (leaf_index)",
+            f"CREATE TABLE ledger_record_keys (record_id TEXT PRIMARY KEY, record_key {b} NOT NULL, salt {b} NOT NULL)",
+            f"CREATE TABLE ledger_sealed_content (record_id TEXT PRIMARY KEY, ciphertext {b} NOT NULL)",
+            "CREATE TABLE ledger_tombstones (record_id TEXT PRIMARY KEY, rule TEXT NOT NULL, "
+            "erased_on TEXT NOT NULL, created_at TEXT NOT NULL)",
+            f"CREATE TABLE ledger_checkpoints (tree_size {i} PRIMARY KEY, note TEXT NOT NULL, "
+            "created_at TEXT NOT NULL)",
+        ]
+
+    def create_schema(self) -> None:
+        """Create tables and append-only triggers once (idempotent)."""
+        if self.table_exists("ledger_leaves"):
+            return
+        with self.transaction() as cur:
+            for stmt in [*self.schema_statements(), *self.trigger_statements()]:
+                cur.execute(stmt)
+
+    # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A cursor inside one transaction: committed on success, rolled back on any error."""
+        self.begin()
+        cur = self.conn.cursor()
+        try:
+            yield cur
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
+        finally:
+            cur.close()
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", self.placeholder) if self.placeholder != "?" else sql
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), params)
+            return cur.fetchone()
+        finally:
+            cur.close()
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), params)
+            return list(cur.fetchall())
+        finally:
+            cur.close()
+
+    def _many(self, sql: str, rows: Any) -> None:
+        cur = self.conn.cursor()
+        try:
+            cur.executemany(self._sql(sql), rows)
+        finally:
+            cur.close()
+
+    def end_read(self) -> None:
+        """Close the implicit read transaction so that later reads see other writers' commits."""
+        self.conn.commit()
+
+    # ------------------------------------------------------------------ tree state
+    def latest_state(self) -> tuple[int, bytes] | None:
+        row = self._one("SELECT tree_size, root FROM ledger_states ORDER BY tree_size DESC LIMIT 1")
+        return (int(row[0]), bytes(row[1])) if row else None
+
+    def states(self) -> list[tuple[int, bytes]]:
+        rows = self._all("SELECT tree_size, root FROM ledger_states ORDER BY tree_size")
+        return [(int(s), bytes(r)) for s, r in rows]
+
+    def insert_state(self, size: int, root: bytes, created_at: str) -> None:
+        sql = "INSERT INTO ledger_states (tree_size, root, created_at) VALUES (?, ?, ?)"
+        self._many(sql, [(size, root, created_at)])
+
+    # ------------------------------------------------------------------ leaves and tiles
+    def insert_leaves(self, first_index: int, datas: Sequence[bytes]) -> None:
+        self._many(
+            "INSERT INTO ledger_leaves (leaf_index, data) VALUES (?, ?)",
+            zip(range(first_index, first_index + len(datas)), datas, strict=True),
+        )
+
+    def read_leaf(self, index: int) -> bytes | None:
+        row = self._one("SELECT data FROM ledger_leaves WHERE leaf_index = ?", (index,))
+        return bytes(row[0]) if row else None
+
+    def iter_leaves(self, start: int, end: int, chunk: int = 65536) -> Iterator[list[tuple[int, bytes]]]:
+        """Leaves with ``start <= index < end`` in index order, ``chunk`` at a time (gaps are not filled)."""
+        lo = start
+        while lo < end:
+            hi = min(lo + chunk, end)
+            rows = self._all(
+                "SELECT leaf_index, data FROM ledger_leaves WHERE leaf_index >= ? AND leaf_index < ? "
+                "ORDER BY leaf_index",
+                (lo, hi),
+            )
+            yield [(int(i), bytes(d)) for i, d in rows]
+            lo = hi
+
+    def read_leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
+        """Stored leaves with ``start <= index < end``, in index order."""
+        rows = self._all(
+            "SELECT leaf_index, data FROM ledger_leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            (start, end),
+        )
+        return [(int(i), bytes(d)) for i, d in rows]
+
+    def count_leaves_from(self, start: int) -> int:
+        row = self._one("SELECT count(*) FROM ledger_leaves WHERE leaf_index >= ?", (start,))
+        return int(row[0])
+
+    def insert_tiles(self, rows: Sequence[TileRow]) -> None:
+        self._many("INSERT INTO ledger_tiles (tile_level, tile_index, width, hashes) VALUES (?, ?, ?, ?)", rows)
+
+    def read_tile(self, level: int, index: int) -> tuple[int, bytes] | None:
+        row = self._one(
+            "SELECT width, hashes FROM ledger_tiles WHERE tile_level = ? AND tile_index = ? "
+            "ORDER BY width DESC LIMIT 1",
+            (level, index),
+        )
+        return (int(row[0]), bytes(row[1])) if row else None
+
+    def iter_tiles(self) -> Iterator[TileRow]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute("SELECT tile_level, tile_index, width, hashes FROM ledger_tiles ORDER BY 1, 2, 3")
+            while batch := cur.fetchmany(4096):
+                for lv, ix, w, h in batch:
+                    yield int(lv), int(ix), int(w), bytes(h)
+        finally:
+            cur.close()
+
+    # ------------------------------------------------------------------ records
+    def insert_records(self, rows: Sequence[RecordRow]) -> None:
+        self._many("INSERT INTO ledger_records (record_id, leaf_index, record_type, sealed) VALUES (?, ?, ?, ?)", rows)
+
+    def record_leaf_indexes(self, record_ids: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        ids = list(dict.fromkeys(record_ids))
+        for lo in range(0, len(ids), 500):
+            part = ids[lo : lo + 500]
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT record_id, leaf_index FROM ledger_records WHERE record_id IN ({marks})"
+            for rid, idx in self._all(sql, part):
+                out[str(rid)] = int(idx)
+        return out
+
+    def read_record(self, record_id: str) -> RecordRow | None:
+        row = self._one(
+            "SELECT record_id, leaf_index, record_type, sealed FROM ledger_records WHERE record_id = ?", (record_id,)
+        )
+        return (str(row[0]), int(row[1]), str(row[2]), int(row[3])) if row else None
+
+    def records_between(self, start: int, end: int) -> list[RecordRow]:
+        rows = self._all(
+            "SELECT record_id, leaf_index, record_type, sealed FROM ledger_records "
+            "WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            (start, end),
+        )
+        return [(str(r), int(i), str(t), int(s)) for r, i, t, s in rows]
+
+    def iter_records(self) -> Iterator[RecordRow]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute("SELECT record_id, leaf_index, record_type, sealed FROM ledger_records ORDER BY leaf_index")
+            while batch := cur.fetchmany(8192):
+                for rid, idx, rt, s in batch:
+                    yield str(rid), int(idx), str(rt), int(s)
+        finally:
+            cur.close()
+
+    # ------------------------------------------------------------------ sealed content
+    def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None:
+        """Rows of (record id, record key, salt, ciphertext), split over the key and content tables."""
+        keys_sql = "INSERT INTO ledger_record_keys (record_id, record_key, salt) VALUES (?, ?, ?)"
+        self._many(keys_sql, [r[:3] for r in rows])
+        content_sql = "INSERT INTO ledger_sealed_content (record_id, ciphertext) VALUES (?, ?)"
+        self._many(content_sql, [(r[0], r[3]) for r in rows])
+
+    def read_sealed(self, record_id: str) -> tuple[bytes, bytes, bytes] | None:
+        row = self._one(
+            "SELECT k.record_key, k.salt, c.ciphertext FROM ledger_record_keys k "
+            "JOIN ledger_sealed_content c ON c.record_id = k.record_id WHERE k.record_id = ?",
+            (record_id,),
+        )
+        return (bytes(row[0]), bytes(row[1]), bytes(row[2])) if row else None
+
+    def delete_sealed(self, record_id: str) -> None:
+        self._many("DELETE FROM ledger_record_keys WHERE record_id = ?", [(record_id,)])
+        self._many("DELETE FROM ledger_sealed_content WHERE record_id = ?", [(record_id,)])
+
+    # ------------------------------------------------------------------ tombstones
+    def insert_tombstone(self, record_id: str, rule: str, erased_on: str, created_at: str) -> None:
+        self._many(
+            "INSERT INTO ledger_tombstones (record_id, rule, erased_on, created_at) VALUES (?, ?, ?, ?)",
+            [(record_id, rule, erased_on, created_at)],
+        )
+
+    def read_tombstone(self, record_id: str) -> tuple[str, str] | None:
+        row = self._one("SELECT rule, erased_on FROM ledger_tombstones WHERE record_id = ?", (record_id,))
+        return (str(row[0]), str(row[1])) if row else None
+
+    # ------------------------------------------------------------------ checkpoints
+    def insert_checkpoint(self, size: int, note: str, created_at: str) -> None:
+        self._many(
+            "INSERT INTO ledger_checkpoints (tree_size, note, created_at) VALUES (?, ?, ?)", [(size, note, created_at)]
+        )
+
+    def read_checkpoint(self, size: int | None = None) -> tuple[int, str] | None:
+        if size is None:
+            row = self._one("SELECT tree_size, note FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1")
+        else:
+            row = self._one("SELECT tree_size, note FROM ledger_checkpoints WHERE tree_size = ?", (size,))
+        return (int(row[0]), str(row[1])) if row else None
+
+    def iter_checkpoints(self) -> Iterator[tuple[int, str]]:
+        for s, n in self._all("SELECT tree_size, note FROM ledger_checkpoints ORDER BY tree_size"):
+            yield int(s), str(n)
+
+    def close(self) -> None:
+        self.conn.close()
