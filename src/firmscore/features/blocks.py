@@ -88,7 +88,8 @@ GROUP BY subject_id""",
         """SELECT subject_id AS person_id,
     max(CASE WHEN event_type = 'dishonest_listing' AND (end_date IS NULL OR end_date > {as_of}) THEN 1.0 ELSE 0.0 END)
         AS dishonest_now,
-    max(CASE WHEN event_type = 'consumption_restriction' AND (end_date IS NULL OR end_date > {as_of}) THEN 1.0 ELSE 0.0 END)
+    max(CASE WHEN event_type = 'consumption_restriction' AND (end_date IS NULL OR end_date > {as_of})
+        THEN 1.0 ELSE 0.0 END)
         AS restricted_now,
     sum(CASE WHEN event_type = 'enforcement' THEN 1.0 ELSE 0.0 END) AS enforcements
 FROM pit_event

@@ -47,7 +47,8 @@ def _compute(home: DataHome, as_of: dt.date, memory_limit: str | None, threads: 
         task = bar.add_task(t("features.computing", as_of=as_of), total=None)
 
         def progress(label: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=f"{t('features.computing', as_of=as_of)}: {label}")
+            title = f"{t('features.computing', as_of=as_of)}: {label}"
+            bar.update(task, completed=done, total=total, description=title)
 
         matrix = compute_features(home, as_of, progress=progress, memory_limit=memory_limit, threads=threads)
     path = write_features(home, matrix)
@@ -117,7 +118,8 @@ def labels(
     as_of: str = typer.Option(None, "--as-of", help="As-of date YYYY-MM-DD: outcomes are counted after it."),
     horizon: str = typer.Option("12m", "--horizon", help="Outcome window after the as-of date (12m, 1y, 90d)."),
     trigger: list[str] = typer.Option(list(DEFAULT_TRIGGERS), "--trigger",
-                                      help="Default triggers: dpd90, enforcement, exit, bankruptcy, default, dishonest."),
+                                      help="Default triggers: dpd90, enforcement, exit, bankruptcy, default, "
+                                      "dishonest."),
 ) -> None:
     """Build the default outcome labels for (D, D + horizon]. 构建违约标签。"""
     console = Console()

@@ -115,7 +115,7 @@ def _coverage(values: np.ndarray, spec: FeatureSpec, sourced: bool) -> dict[str,
         "source_present": sourced,
         "fill_rate": float(usable.sum() / n) if n else 0.0,
         "not_authorized": int((values == NOT_AUTHORIZED).sum()),
-        "distinct": int(len(np.unique(values[usable]))) if usable.any() else 0,
+        "distinct": len(np.unique(values[usable])) if usable.any() else 0,
     }
 
 

@@ -66,7 +66,8 @@ LEGAL_REP_FEATURES: list[FeatureSpec] = [
     ),
     FeatureSpec(
         "lr_other_firms_failed_share", D, "法人其他企业失败比例", "Failed share of the representative's other firms",
-        "法定代表人其他企业中已吊销或注销的比例", "Share of the legal representative's other firms revoked or cancelled",
+        "法定代表人其他企业中已吊销或注销的比例",
+        "Share of the legal representative's other firms revoked or cancelled",
         "ratio", 1, ("enterprise",), (), "as of", "legal_rep",
         "(failed - CASE WHEN self_failed THEN 1.0 ELSE 0.0 END) / nullif(firms - 1, 0)",
         evidence_where="kind = 'firm'",

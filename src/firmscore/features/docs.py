@@ -14,7 +14,11 @@ from firmscore.features.catalog import BUILTIN_FEATURES, catalog_version
 from firmscore.features.compile import feature_sql_template
 from firmscore.features.spec import DIMENSION_NAMES, Dimension, FeatureSpec
 
-DIRECTION = {1: "+1 (higher = riskier / 越高越差)", -1: "-1 (higher = safer / 越高越好)", 0: "0 (non-monotone / 非单调)"}
+DIRECTION = {
+    1: "+1 (higher = riskier / 越高越差)",
+    -1: "-1 (higher = safer / 越高越好)",
+    0: "0 (non-monotone / 非单调)",
+}
 
 
 def explain(spec: FeatureSpec) -> str:
@@ -71,7 +75,8 @@ def render_markdown(specs: Sequence[FeatureSpec] = BUILTIN_FEATURES) -> str:
         out.append("")
         for s in dspecs:
             out += [f"### `{s.id}`", "", f"{s.description_zh}  ", f"{s.description_en}", "",
-                    f"Block `{s.block}`; rows: `{s.where}`" + (" — personal, gated by authorization" if s.personal else ""),
+                    f"Block `{s.block}`; rows: `{s.where}`"
+                    + (" — personal, gated by authorization" if s.personal else ""),
                     "", "```sql", s.expr, "```", ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -37,7 +37,7 @@ def coverage_report(features: pa.Table, labels: pa.Table | None = None, n_bins: 
             "direction": meta[col].direction if col in meta else 0,
             "fill_rate": float(regular.mean()) if len(x) else 0.0,
             "not_authorized": int((x == NOT_AUTHORIZED).sum()),
-            "distinct": int(len(np.unique(x[regular]))),
+            "distinct": len(np.unique(x[regular])),
             "auc": float("nan"),
             "iv": float("nan"),
         }

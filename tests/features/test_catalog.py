@@ -1,0 +1,117 @@
+"""The catalog: completeness, generated docs, Spark portability, the graph registration hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+import sqlglot
+from typer.testing import CliRunner
+
+from firmscore.cli import app
+from firmscore.engines import to_spark_sql
+from firmscore.features import all_features, compute_features, register
+from firmscore.features.catalog import BUILTIN_FEATURES, catalog_version, unregister
+from firmscore.features.compile import block_query, prelude_views, standalone_sql
+from firmscore.features.docs import render_markdown
+from firmscore.features.spec import ENTRY_KEYS, Dimension
+from firmscore.store import DataHome
+
+from .history import AS_OF, History
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "features.md"
+
+
+def test_catalog_covers_five_dimensions_with_complete_entries() -> None:
+    specs = list(BUILTIN_FEATURES)
+    assert len(specs) >= 60
+    per_dim = Counter(s.dimension for s in specs)
+    assert set(per_dim) == set(Dimension) and min(per_dim.values()) >= 5
+    assert len({s.id for s in specs}) == len(specs)
+    for spec in specs:
+        entry = spec.as_entry()
+        assert tuple(entry) == ENTRY_KEYS
+        assert all(entry[k] not in ("", None) for k in ("name_zh", "name_en", "description_zh", "description_en",
+                                                          "unit", "window", "sql")), spec.id
+        assert spec.id.startswith({"basic": "basic_", "behaviour": "beh_", "performance": "perf_",
+                                   "relationship": "rel_", "legal_rep": "lr_"}[spec.dimension.value])
+
+
+def test_docs_are_generated_from_the_catalog() -> None:
+    assert DOCS.read_text(encoding="utf-8") == render_markdown(), (
+        "docs/features.md is stale: run python -m firmscore.features.docs docs/features.md")
+
+
+def test_every_feature_sql_transpiles_to_spark() -> None:
+    for spec in BUILTIN_FEATURES:
+        spark = to_spark_sql(standalone_sql(spec, AS_OF))
+        assert spec.id in spark
+        # the Spark text parses back as Spark SQL
+        assert sqlglot.parse_one(spark, read="spark") is not None
+    for name, sql in prelude_views(AS_OF):
+        assert to_spark_sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}").startswith("CREATE OR REPLACE TEMPORARY")
+
+
+def test_standalone_feature_sql_runs_and_agrees_with_the_block_query(home: DataHome, history: History) -> None:
+    history.enterprise("E1")
+    history.event("E1", "penalty", "2025-01-01", amount=99.0)
+    history.flush()
+    con = home.connect()
+    try:
+        spec = next(s for s in BUILTIN_FEATURES if s.id == "perf_penalty_amount_24m_log")
+        alone = con.sql(standalone_sql(spec, AS_OF)).fetchall()
+        for name, sql in prelude_views(AS_OF):
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+        together = con.sql(block_query("event", [spec], AS_OF)).fetchall()
+        assert alone == together == [("E1", pytest.approx(2.0))]
+    finally:
+        con.close()
+
+
+def _investee_degree(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pa.Table:
+    """A real external feature: out-degree of shareholding ties on the pit views."""
+    return con.sql(
+        "SELECT b.enterprise_id, CAST(count(r.dst_id) AS DOUBLE) AS graph_test_out_degree FROM pit_base b "
+        "LEFT JOIN pit_rel r ON r.src_id = b.enterprise_id AND r.relation_type = 'shareholding' "
+        "GROUP BY b.enterprise_id").to_arrow_table()
+
+
+ENTRY = {
+    "id": "graph_test_out_degree", "dimension": "relationship", "name_zh": "出度", "name_en": "Out-degree",
+    "description_zh": "持股出度", "description_en": "Shareholding out-degree", "unit": "count", "direction": 0,
+    "record_types": ["relation"], "event_types": [], "window": "as of", "sql": "graph algorithm",
+}
+
+
+def test_registered_graph_features_join_the_catalog_and_the_matrix(home: DataHome, history: History) -> None:
+    history.enterprise("E1")
+    history.enterprise("E2")
+    history.relation("shareholding", "E1", "E2", share=1.0)
+    history.flush()
+    before = catalog_version()
+    register("tests.graph", [ENTRY], _investee_degree)
+    try:
+        assert "graph_test_out_degree" in [s.id for s in all_features()]
+        assert catalog_version() != before
+        table = compute_features(home, AS_OF).table.to_pandas().set_index("enterprise_id")
+        assert table.loc["E1", "graph_test_out_degree"] == 1.0 and table.loc["E2", "graph_test_out_degree"] == 0.0
+        with pytest.raises(ValueError, match="collide"):
+            register("tests.other", [{**ENTRY}], _investee_degree)
+        with pytest.raises(ValueError, match="lacks keys"):
+            register("tests.bad", [{"id": "x"}], _investee_degree)
+    finally:
+        unregister("tests.graph")
+    assert catalog_version() == before
+
+
+def test_explain_prints_both_languages_and_sql() -> None:
+    result = CliRunner().invoke(app, ["features", "--explain", "beh_customer_hhi"])
+    assert result.exit_code == 0, result.output
+    assert "客户集中度" in result.output and "Customer concentration" in result.output
+    assert "sum(share * share)" in result.output
+    bad = CliRunner().invoke(app, ["features", "--explain", "no_such_feature"])
+    assert bad.exit_code == 2 and "no_such_feature" in bad.output
