@@ -204,8 +204,8 @@ class _Run:
         lines = np.concatenate(block.lines).astype(np.int64)
         file_ids = np.concatenate(block.file_ids).astype(np.int32)
         row_bad = np.zeros(n, dtype=bool)
-        row_fields: list[list[str]] = [[] for _ in range(n)]
-        row_reasons: list[list[str]] = [[] for _ in range(n)]
+        row_fields: dict[int, list[str]] = {}  # only rows that fail get an entry
+        row_reasons: dict[int, list[str]] = {}
         produced = np.zeros(n, dtype=bool)
         staged: list[tuple[OutputSpec, np.ndarray, dict[str, FieldResult]]] = []
         for out in mapping.outputs:
@@ -220,15 +220,15 @@ class _Run:
                 context[spec.target] = res.values
                 hit = res.bad & take
                 for i in np.flatnonzero(hit).tolist():
-                    row_fields[i].append(spec.column or spec.target)
-                    row_reasons[i].append(f"{spec.target}: {res.reasons.iat[i]}")
+                    row_fields.setdefault(i, []).append(spec.column or spec.target)
+                    row_reasons.setdefault(i, []).append(f"{spec.target}: {res.reasons.iat[i]}")
                 row_bad |= hit
             produced |= take
             staged.append((out, take, results))
         no_output = ~produced & ~row_bad
         for i in np.flatnonzero(no_output).tolist():
-            row_fields[i].append("<row>")
-            row_reasons[i].append("no record produced: filtered out by the mapping's only_if rule")
+            row_fields.setdefault(i, []).append("<row>")
+            row_reasons.setdefault(i, []).append("no record produced: filtered out by the mapping's only_if rule")
         row_bad |= no_output
         if row_bad.any():
             raw_records = frame.loc[row_bad].astype(str).to_dict("records")
@@ -237,14 +237,14 @@ class _Run:
                 self.quarantine(fid, file_names[fid], mapping.source, int(lines[i]), ";".join(row_fields[i]),
                                 " | ".join(row_reasons[i]), json.dumps(raw_records[k], ensure_ascii=False))
         good = ~row_bad
-        for out, take, results in staged:
+        for out_index, (out, take, results) in enumerate(staged):
             keep = good & take
             if not keep.any():
                 continue
-            self._stage(out, results, keep, lines, file_ids, mapping.source)
+            self._stage(out, results, keep, lines, file_ids, mapping.source, out_index)
 
     def _stage(self, out: OutputSpec, results: dict[str, FieldResult], keep: np.ndarray, lines: np.ndarray,
-               file_ids: np.ndarray, source: str) -> None:
+               file_ids: np.ndarray, source: str, out_index: int) -> None:
         rt = out.record_type
         schema = schema_for(rt)
         n = int(keep.sum())
@@ -265,10 +265,11 @@ class _Run:
                 cols[f"__h_{f.name}"] = pa.array(res.hash_shadow[keep].astype(object).tolist(), type=pa.string())
         cols["__file"] = pa.array(file_ids[keep])
         cols["__line"] = pa.array(lines[keep])
+        cols["__out"] = pa.array(np.full(n, out_index, dtype=np.int8))  # several outputs may share a line
         table = pa.table(cols)
         d = self.stage / rt.value
         d.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, d / f"{self.part:06d}.parquet")
+        pq.write_table(table, d / f"{self.part:06d}.parquet", compression="none")  # scratch: speed over size
         self.part += 1
 
 
@@ -324,7 +325,8 @@ def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tupl
     stage_glob = str((run.stage / rt.value).resolve() / "*.parquet")
     staged_cols = set(pq.read_schema(next((run.stage / rt.value).glob("*.parquet"))).names)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, {_hash_expr(rt, staged_cols)} AS content_hash "
+        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, {_hash_expr(rt, staged_cols)} AS content_hash, "
+        f"(CAST(__file AS BIGINT) << 44) | (CAST(__out AS BIGINT) << 40) | __line AS __pos "
         f"FROM read_parquet('{stage_glob}')"
     )
     existing = run.home.parquet_files(rt)
@@ -339,27 +341,30 @@ def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tupl
             "CREATE OR REPLACE TEMP TABLE existing (source VARCHAR, source_record_id VARCHAR, "
             "content_hash VARCHAR, version INTEGER)"
         )
+    # Distinct contents first (a GROUP BY is much cheaper than a window over wide rows), then only
+    # the novel ones are versioned, then joined back to their full rows in input order.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE novel AS
+        WITH firsts AS (
+            SELECT source, source_record_id, content_hash, min(__pos) AS __pos FROM staged GROUP BY ALL
+        )
+        SELECT f.* FROM firsts f ANTI JOIN existing e USING (source, source_record_id, content_hash)
+        """
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE fresh AS
-        WITH firsts AS (
-            SELECT *, row_number() OVER (PARTITION BY source, source_record_id, content_hash
-                                         ORDER BY __file, __line) AS __dup
-            FROM staged
-        ), novel AS (
-            SELECT f.* FROM firsts f
-            WHERE __dup = 1 AND NOT EXISTS (
-                SELECT 1 FROM existing e WHERE e.source = f.source AND e.source_record_id = f.source_record_id
-                  AND e.content_hash = f.content_hash)
-        ), maxv AS (
-            SELECT source, source_record_id, max(version) AS v FROM existing GROUP BY ALL
+        WITH maxv AS (SELECT source, source_record_id, max(version) AS v FROM existing GROUP BY ALL),
+        versioned AS (
+            SELECT n.__pos,
+                   CAST(coalesce(m.v, 0) + row_number() OVER (PARTITION BY n.source, n.source_record_id
+                                                               ORDER BY n.__pos) AS INTEGER) AS version,
+                   substr(sha256(n.source || chr(31) || n.source_record_id || chr(31) || n.content_hash), 1, 32)
+                       AS record_id
+            FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
         )
-        SELECT n.*,
-               CAST(coalesce(m.v, 0) + row_number() OVER (PARTITION BY n.source, n.source_record_id
-                                                           ORDER BY n.__file, n.__line) AS INTEGER) AS version,
-               substr(sha256(n.source || chr(31) || n.source_record_id || chr(31) || n.content_hash), 1, 32)
-                   AS record_id
-        FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
+        SELECT s.*, v.version, v.record_id FROM staged s JOIN versioned v USING (__pos)
         """
     )
     n_new, n_versions = con.execute("SELECT count(*), count(*) FILTER (WHERE version > 1) FROM fresh").fetchall()[0]
@@ -367,7 +372,7 @@ def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tupl
     select = ", ".join(
         f"'{run.batch_id}' AS batch_id" if f.name == "batch_id" else f.name for f in schema
     )
-    reader = con.sql(f"SELECT {select} FROM fresh ORDER BY __file, __line").to_arrow_reader(STORE_PART_ROWS)
+    reader = con.sql(f"SELECT {select} FROM fresh ORDER BY __pos").to_arrow_reader(STORE_PART_ROWS)
     out_dir = run.stage / "_out" / rt.value
     out_dir.mkdir(parents=True, exist_ok=True)
     for part, batch in enumerate(reader):
