@@ -57,7 +57,7 @@ class NoteVerifier:
 
     @classmethod
     def parse(cls, text: str) -> NoteVerifier:
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 2)
         if len(parts) != 3:
             raise CheckpointError("a verifier key has three '+'-separated parts")
         name, hex_id, b64 = parts

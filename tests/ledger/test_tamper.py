@@ -1,0 +1,150 @@
+"""Tamper tests: edit, delete and reorder rows directly in the SQLite file; ``verify_all`` must name them.
+
+An attacker with write access to the database drops the append-only triggers first, so each test
+does the same before it changes anything.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from firmscore.ledger import EvidenceLedger, LedgerVerifyReport
+from firmscore.ledger.log import MerkleLog
+from firmscore.ledger.storage.base import APPEND_ONLY_TABLES
+from firmscore.ledger.storage.sqlite import SqliteStorage
+from firmscore.store import DataHome
+
+from .conftest import event_table
+
+TYPES = ["invoice_out", "tax_payment", "lawsuit", "annual_report", "penalty"]
+
+
+@pytest.fixture
+def filled(home: DataHome) -> Iterator[tuple[EvidenceLedger, Path]]:
+    led = EvidenceLedger.for_home(home)
+    for b in range(3):
+        led.append_records("event", event_table([TYPES[i % 5] for i in range(200)], start=200 * b))
+    led.erase("ev-000002", "test-rule", "2030-01-01")  # so that the tombstone table has a row too
+    assert led.verify_all().ok
+    path = home.root / "ledger" / "ledger.db"
+    yield led, path
+    led.close()
+
+
+def attacker(path: Path) -> sqlite3.Connection:
+    """A raw connection that has removed every trigger, as an attacker would."""
+    con = sqlite3.connect(str(path), isolation_level=None)
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f"DROP TRIGGER {name}")
+    return con
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_triggers_refuse_update_and_delete(filled: tuple[EvidenceLedger, Path], table: str) -> None:
+    _, path = filled
+    con = sqlite3.connect(str(path))
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute(f"DELETE FROM {table}")
+    col = con.execute(f"SELECT * FROM {table} LIMIT 1").description[0][0]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute(f"UPDATE {table} SET {col} = {col}")
+    con.close()
+
+
+def test_modified_leaf_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    attacker(path).execute("UPDATE ledger_leaves SET data = CAST(replace(CAST(data AS TEXT), 'E0001', 'E0999') AS BLOB) "
+                           "WHERE leaf_index = 1")
+    report = led.verify_all()
+    assert report.kinds()["leaf_modified"] == ["1"]
+    assert not report.ok and "leaf 1 was modified" in report.problems[0].en
+
+
+def test_removed_leaves_are_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    attacker(path).execute("DELETE FROM ledger_leaves WHERE leaf_index IN (7, 450)")
+    kinds = led.verify_all().kinds()
+    assert kinds["leaf_removed"] == ["7", "450"]
+
+
+def test_reordered_leaves_are_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    con = attacker(path)
+    con.execute("UPDATE ledger_leaves SET leaf_index = -1 WHERE leaf_index = 3")
+    con.execute("UPDATE ledger_leaves SET leaf_index = 3 WHERE leaf_index = 300")
+    con.execute("UPDATE ledger_leaves SET leaf_index = 300 WHERE leaf_index = -1")
+    report = led.verify_all()
+    assert report.kinds()["leaf_reordered"] == ["3", "300"]
+    assert any("leaf 3 holds the entry of leaf 300" in p.en for p in report.problems)
+
+
+def test_modified_interior_node_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    con = attacker(path)
+    width, blob = con.execute("SELECT width, hashes FROM ledger_tiles WHERE tile_level = 0 AND tile_index = 0 "
+                              "ORDER BY width DESC LIMIT 1").fetchone()
+    assert width == 256
+    off = 256 * 32 + 5 * 32  # row 1 (level 1), position 5
+    forged = blob[:off] + bytes([blob[off] ^ 1]) + blob[off + 1 :]
+    con.execute("UPDATE ledger_tiles SET hashes = ? WHERE tile_level = 0 AND tile_index = 0 AND width = 256", (forged,))
+    assert led.verify_all().kinds()["node_modified"] == ["1/5"]
+
+
+def test_removed_tile_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    attacker(path).execute("DELETE FROM ledger_tiles WHERE tile_level = 0 AND tile_index = 1")
+    assert "0/1" in led.verify_all().kinds()["tile_removed"]
+
+
+def test_consistent_forgery_fails_on_signed_checkpoints(filled: tuple[EvidenceLedger, Path], tmp_path: Path) -> None:
+    """Rewrite a leaf and recompute every tile and state: only the signatures can catch it, and they do."""
+    led, path = filled
+    con = attacker(path)
+    datas = [bytes(d) for (d,) in con.execute("SELECT data FROM ledger_leaves ORDER BY leaf_index")]
+    assert b"E0010" in datas[10]
+    datas[10] = datas[10].replace(b"E0010", b"E9999")
+    forged = MerkleLog(SqliteStorage(tmp_path / "forged.db"))
+    for lo in (0, 200, 400):
+        forged.append(datas[lo : lo + 200])
+    forged.storage.close()
+    con.execute(f"ATTACH DATABASE '{tmp_path / 'forged.db'}' AS f")
+    for table in ("ledger_leaves", "ledger_tiles", "ledger_states"):
+        con.execute(f"DELETE FROM main.{table}")
+        con.execute(f"INSERT INTO main.{table} SELECT * FROM f.{table}")
+    con.execute("DETACH DATABASE f")
+    report = _fresh_audit(led)
+    kinds = report.kinds()
+    assert set(kinds) == {"root_mismatch"}
+    assert kinds["root_mismatch"] == ["checkpoint@200", "checkpoint@400", "checkpoint@600"]
+
+
+def test_record_index_tampering_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    con = attacker(path)
+    con.execute("UPDATE ledger_records SET leaf_index = 5 WHERE record_id = 'ev-000004'")
+    kinds = led.verify_all().kinds()
+    assert kinds["record_mismatch"] == ["ev-000004"]
+    assert kinds["record_missing"] == ["4"]
+
+
+def test_forged_checkpoint_signature_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    con = attacker(path)
+    note = con.execute("SELECT note FROM ledger_checkpoints WHERE tree_size = 400").fetchone()[0]
+    body, sig = note.rsplit(" ", 1)
+    bad = body + " " + ("A" if sig[0] != "A" else "B") + sig[1:]
+    con.execute("UPDATE ledger_checkpoints SET note = ? WHERE tree_size = 400", (bad,))
+    assert led.verify_all().kinds()["checkpoint_invalid"] == ["400"]
+
+
+def _fresh_audit(led: EvidenceLedger) -> LedgerVerifyReport:
+    """The full audit on a new connection, as ``firmscore ledger verify`` would run it."""
+    fresh = EvidenceLedger(SqliteStorage(led.storage.path), led.key_dir)  # type: ignore[attr-defined]
+    try:
+        return fresh.verify_all()
+    finally:
+        fresh.close()
