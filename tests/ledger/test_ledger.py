@@ -135,7 +135,7 @@ def test_proofs_at_past_sizes_and_consistency(ledger: EvidenceLedger) -> None:
     evidence = ledger.consistency(300)
     evidence.verify()
     assert evidence.old_root == old.checkpoint.root and evidence.new_root == new.checkpoint.root
-    tampered = new.path[:-1] + [bytes(32)]
+    tampered = [*new.path[:-1], bytes(32)]
     with pytest.raises(ProofError):
         type(new)(new.record_id, new.record_type, new.leaf_index, new.leaf_data, tampered, new.checkpoint,
                   new.sealed).verify(ledger.verifier)

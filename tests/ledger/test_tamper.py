@@ -57,8 +57,10 @@ def test_triggers_refuse_update_and_delete(filled: tuple[EvidenceLedger, Path], 
 
 def test_modified_leaf_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
     led, path = filled
-    attacker(path).execute("UPDATE ledger_leaves SET data = CAST(replace(CAST(data AS TEXT), 'E0001', 'E0999') AS BLOB) "
-                           "WHERE leaf_index = 1")
+    attacker(path).execute(
+        "UPDATE ledger_leaves SET data = CAST(replace(CAST(data AS TEXT), 'E0001', 'E0999') AS BLOB) "
+        "WHERE leaf_index = 1"
+    )
     report = led.verify_all()
     assert report.kinds()["leaf_modified"] == ["1"]
     assert not report.ok and "leaf 1 was modified" in report.problems[0].en
