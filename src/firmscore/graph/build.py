@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from firmscore.graph.snapshot import as_of_sql, create_snapshot_views, fetch
+from firmscore.graph.snapshot import as_of_sql, create_snapshot_views, fetch, scalar_int
 from firmscore.graph.types import (
     DEFAULT_UNKNOWN_SHARE,
     SOURCE_KIND,
@@ -284,8 +284,7 @@ def _create_node_tables(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
             UNION SELECT dst_id FROM g_relation WHERE dst_type = 'enterprise'
         ) WHERE id IS NOT NULL"""
     )
-    e_row = con.execute("SELECT count(*) FROM g_ent_nodes").fetchone()
-    n_e = int(e_row[0]) if e_row else 0
+    n_e = scalar_int(con, "SELECT count(*) FROM g_ent_nodes")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE g_person_nodes AS
         SELECT id, CAST({n_e} + row_number() OVER (ORDER BY id) - 1 AS INTEGER) AS idx FROM (
@@ -293,8 +292,7 @@ def _create_node_tables(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
             UNION SELECT src_id FROM g_relation WHERE src_type = 'person'
         ) WHERE id IS NOT NULL"""
     )
-    p_row = con.execute("SELECT count(*) FROM g_person_nodes").fetchone()
-    return n_e, int(p_row[0]) if p_row else 0
+    return n_e, scalar_int(con, "SELECT count(*) FROM g_person_nodes")
 
 
 def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow.compute as pc
 
-from firmscore.graph.snapshot import as_of_sql, fetch
+from firmscore.graph.snapshot import as_of_sql, fetch, scalar_int
 
 #: Signals that make a firm *distressed* (risk sources for affiliates and contagion).
 DISTRESS_SIGNALS: tuple[str, ...] = ("delinquent", "enforced", "dishonest", "exited")
@@ -109,8 +109,7 @@ def _signal_sql(as_of: dt.date) -> str:
 
 def distress_signals(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> DistressSignals:
     """Signals per enterprise node index; needs the ``g_*`` views and node tables of the graph build."""
-    n_row = con.execute("SELECT count(*) FROM g_ent_nodes").fetchone()
-    n = int(n_row[0]) if n_row else 0
+    n = scalar_int(con, "SELECT count(*) FROM g_ent_nodes")
     out = DistressSignals.empty(n)
     tbl = fetch(con, f"""SELECT n.idx, s.signal, s.since FROM ({_signal_sql(as_of)}) s
             JOIN g_ent_nodes n ON n.id = s.enterprise_id""")

@@ -77,3 +77,9 @@ def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None 
     if rel is None:  # pragma: no cover - DuckDB returns a relation for every SELECT
         raise RuntimeError(f"query returned no result: {sql[:80]}")
     return rel.to_arrow_table()
+
+
+def scalar_int(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The single integer a query returns (e.g. a count), fully consuming the result."""
+    rows = con.sql(sql).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
