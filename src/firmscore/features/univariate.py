@@ -20,7 +20,8 @@ def quantile_bins(x: np.ndarray, n_bins: int = 10) -> np.ndarray:
     regular = ~np.isnan(x) & ~special
     out = np.empty(len(x), dtype=np.int64)
     edges = np.unique(np.quantile(x[regular], np.linspace(0, 1, n_bins + 1)[1:-1])) if regular.any() else np.array([])
-    out[regular] = np.searchsorted(edges, x[regular], side="right")
+    # bins are (edge_{i-1}, edge_i]: a mass point (e.g. 98% zeros) ends its own bin, values above it start the next
+    out[regular] = np.searchsorted(edges, x[regular], side="left")
     k = len(edges) + 1
     out[np.isnan(x)] = k
     for i, code in enumerate(SPECIAL_CODES, start=1):
@@ -29,10 +30,14 @@ def quantile_bins(x: np.ndarray, n_bins: int = 10) -> np.ndarray:
 
 
 def information_value(x: np.ndarray, y: np.ndarray, n_bins: int = 10, smoothing: float = 0.5) -> float:
-    """IV of ``x`` for label ``y`` (1 = bad) over :func:`quantile_bins`; NaN when ``y`` is one-class."""
+    """IV of ``x`` for label ``y`` (1 = bad) over :func:`quantile_bins`.
+
+    NaN when ``y`` is one-class or ``x`` has no regular value (nothing to judge, not "IV 0").
+    """
     y = np.asarray(y, dtype=np.int64)
+    x = np.asarray(x, dtype=np.float64)
     bads, goods = int(y.sum()), int(len(y) - y.sum())
-    if bads == 0 or goods == 0:
+    if bads == 0 or goods == 0 or not (~np.isnan(x) & ~np.isin(x, SPECIAL_CODES)).any():
         return float("nan")
     bins = quantile_bins(x, n_bins)
     iv = 0.0
