@@ -20,8 +20,10 @@ app = typer.Typer(
 
 #: Modules that add commands. Order is the order of ``firmscore --help``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "firmscore.synth.commands",
     "firmscore.ingest.commands",
     "firmscore.store.commands",
+    "firmscore.ledger.commands",
     "firmscore.features.commands",
 )
 
