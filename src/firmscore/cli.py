@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.store.commands",
     "firmscore.ledger.commands",
     "firmscore.features.commands",
+    "firmscore.graph.commands",
 )
 
 for _name in COMMAND_MODULES:
