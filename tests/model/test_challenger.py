@@ -99,3 +99,13 @@ def test_bad_directions_and_features_are_refused() -> None:
     model = _model().fit(X, y)
     with pytest.raises(ValueError, match="lacks"):
         model.predict_proba(X.drop(columns="noise"))
+
+
+def test_infer_directions_finds_true_signs() -> None:
+    from firmscore.model.challenger import infer_directions
+
+    X, y = _data(4000)
+    directions = infer_directions(X, y, min_abs_corr=0.05)
+    assert directions["enforcement_cases"] == 1
+    assert directions["firm_age_years"] == -1
+    assert "noise" not in directions

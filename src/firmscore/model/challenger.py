@@ -56,6 +56,27 @@ def direction_code(direction: Direction) -> int:
     )
 
 
+def infer_directions(X: pd.DataFrame, y: npt.ArrayLike, min_abs_corr: float = 0.05) -> dict[str, int]:
+    """Risk directions from the data: the sign of each feature's Spearman correlation with default.
+
+    For features without an expert-given direction (e.g. anonymous ratios of a public dataset).
+    Features whose absolute rank correlation is below ``min_abs_corr`` stay unconstrained. Use the
+    training data only, or the constraint leaks the outcome of the validation sample.
+    """
+    labels = pd.Series(np.asarray(y, dtype=np.float64).ravel(), index=X.index)
+    ranks = X.rank(method="average")
+    out: dict[str, int] = {}
+    for name in X.columns:
+        col = ranks[name]
+        ok = col.notna()
+        if ok.sum() < 3 or col[ok].nunique() < 2:
+            continue
+        rho = float(np.corrcoef(col[ok], labels[ok].rank())[0, 1])
+        if abs(rho) >= min_abs_corr:
+            out[str(name)] = 1 if rho > 0 else -1
+    return out
+
+
 @dataclass(frozen=True)
 class ChallengerReason:
     """One feature pushing an enterprise's risk up: its log-odds contribution and value."""
