@@ -63,7 +63,7 @@ def _mobile(rng: np.random.Generator, m: int) -> pa.Array:
 def _chinese_names(rng: np.random.Generator, m: int) -> pa.Array:
     sur = pick(SURNAMES, rng.choice(len(SURNAMES), m, p=SURNAME_WEIGHTS))
     g1 = pick(GIVEN_CHARS, rng.integers(0, len(GIVEN_CHARS), m))
-    g2 = pick(("",) + GIVEN_CHARS, np.where(rng.random(m) < 0.7, rng.integers(1, len(GIVEN_CHARS) + 1, m), 0))
+    g2 = pick(("", *GIVEN_CHARS), np.where(rng.random(m) < 0.7, rng.integers(1, len(GIVEN_CHARS) + 1, m), 0))
     return join(sur, g1, g2)
 
 

@@ -26,7 +26,9 @@ def synth(
     out: Path = typer.Option(..., "--out", help="Output folder. 输出目录。"),
     as_of: str = typer.Option("2025-06-30", "--as-of", help="Observation date YYYY-MM-DD. 观察日。"),
     horizon_months: int = typer.Option(12, "--horizon-months", min=3, help="Outcome window. 违约观察期（月）。"),
-    chunk_size: int = typer.Option(16 * BLOCK_SIZE, "--chunk-size", min=1, help="Firms per part file. 每个文件的企业数。"),
+    chunk_size: int = typer.Option(
+        16 * BLOCK_SIZE, "--chunk-size", min=1, help="Firms per part file. 每个文件的企业数。"
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar. 不显示进度。"),
 ) -> None:
     """Generate a synthetic SME universe with ground truth. 生成合成中小企业数据。"""

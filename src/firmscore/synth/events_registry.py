@@ -8,7 +8,6 @@ D 4 % (STA 2019-2020); registry changes 0.12 per year, more for distressed firms
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
 from firmscore.synth.config import add_months, month_start, year_of, year_start
 from firmscore.synth.context import BlockContext, lags, poisson_days
@@ -142,10 +141,10 @@ def headcount_and_platform(ctx: BlockContext, eb: EventBuffer) -> None:
         eb.add("platform_trade", np.full(len(i), q_end), lags(rng, len(i), 0, 2), firm=ctx.gidx[i],
                amount=np.round(amount, 2), value=np.maximum(1, rng.poisson(6, len(i))))
     healthy = np.exp(0.5 * f.core.z) * (ctx.end > ctx.start)
-    q = np.flatnonzero(rng.random(ctx.n) < 0.011 * healthy * 3)
-    qd = ctx.start[q] + (rng.random(len(q)) * (ctx.end[q] - ctx.start[q])).astype(np.int64)
-    eb.add("qualification", qd, lags(rng, len(q), 1, 20), firm=ctx.gidx[q], end=add_months(qd, 60),
-           code=pa.array(np.full(len(q), "licence", dtype=object), pa.string()))
+    qf = np.flatnonzero(rng.random(ctx.n) < 0.011 * healthy * 3)
+    qd = ctx.start[qf] + (rng.random(len(qf)) * (ctx.end[qf] - ctx.start[qf])).astype(np.int64)
+    eb.add("qualification", qd, lags(rng, len(qf), 1, 20), firm=ctx.gidx[qf], end=add_months(qd, 60),
+           code="licence")
     i, day = poisson_days(rng, 0.02 * healthy, ctx.start, ctx.end)
     eb.add("project_won", day, lags(rng, len(i), 1, 20), firm=ctx.gidx[i],
            amount=np.round(np.exp(rng.normal(13.0, 1.5, len(i))), -3))

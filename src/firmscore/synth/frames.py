@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -19,7 +20,7 @@ from firmscore.synth.core import enterprise_ids
 from firmscore.synth.population import NO_DAY
 from firmscore.synth.strings import const_matrix, digit_matrix, from_byte_matrix
 
-Code = str | tuple[Sequence[str], np.ndarray] | pa.Array | None
+Code: TypeAlias = str | tuple[Sequence[str], np.ndarray] | pa.Array | None
 
 #: share of records the platform learns about late (60-365 days after the usual lag)
 LATE_SHARE = 0.01

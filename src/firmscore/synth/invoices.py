@@ -68,7 +68,8 @@ def invoice_events(ctx: BlockContext, eb: EventBuffer, rb: RelationBuffer) -> No
     avg_invoice = np.minimum(95_000, np.exp(rng.normal(10.4, 1.0, ctx.n)))
     count = np.maximum(1, np.round(amount / avg_invoice[seller]))
     valid = (day <= ctx.end[seller]) & (amount > 0)
-    seller, buyer_r, day, amount, count, pi = seller[valid], buyer[pi[valid]], day[valid], amount[valid], count[valid], pi[valid]
+    seller, buyer_r, day = seller[valid], buyer[pi[valid]], day[valid]
+    amount, count = amount[valid], count[valid]
 
     # fraud rings: circular invoicing among members in their last months
     ring_s: list[np.ndarray] = []

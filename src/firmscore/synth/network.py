@@ -111,11 +111,11 @@ def _shared_contacts(firms: Firms, rng: np.random.Generator) -> tuple[np.ndarray
     free = firms.ring < 0
     # incubator clusters: 3 % of firms, groups of 2-5 consecutive (same community) firms
     starts = np.flatnonzero(free & (rng.random(n) < 0.03 / 3.5))
-    for s in starts:
+    for start in starts.tolist():
         k = int(rng.integers(2, 6))
-        grp = np.arange(s, min(n, s + k))
+        grp = np.arange(start, min(n, start + k))
         grp = grp[(firms.ring[grp] < 0) & (address_owner[grp] == grp)]
-        address_owner[grp] = s if len(grp) else address_owner[grp]
+        address_owner[grp] = start
     # bookkeeping agents' phone numbers: pairs
     pairs = np.flatnonzero(free & (rng.random(n) < 0.0075))
     partner = np.minimum(pairs + rng.integers(1, 20, len(pairs)), n - 1)

@@ -60,7 +60,9 @@ _MUNICIPALITIES = {"1101", "1201", "3101", "5001"}
 def _build_cities() -> Cities:
     raw = np.array([r[3] for r in _CITY_ROWS])
     macro = [r[4] for r in _CITY_ROWS]
-    weight = np.array([raw[i] / raw[[m == macro[i] for m in macro]].sum() * _MACRO_WEIGHT[macro[i]] for i in range(len(raw))])
+    weight = np.array(
+        [raw[i] / raw[[m == macro[i] for m in macro]].sum() * _MACRO_WEIGHT[macro[i]] for i in range(len(raw))]
+    )
     # city-specific deviation from a fixed (seed-independent) generator, so that the map is part of the model
     deviation = np.random.default_rng(20250630).normal(0.0, 0.12, len(raw))
     return Cities(
@@ -149,7 +151,9 @@ ENTERPRISE_TYPES: tuple[str, ...] = (
 TYPE_WEIGHTS = np.array([0.55, 0.25, 0.07, 0.03, 0.01, 0.06, 0.03])
 TYPE_USCC_PREFIX: tuple[str, ...] = ("91", "92", "91", "91", "91", "91", "93")
 TYPE_RISK = np.array([0.0, 0.25, 0.20, 0.10, -0.30, 0.0, 0.15])
-TYPE_NAME_SUFFIX: tuple[str, ...] = ("有限公司", "店", "个人独资企业", "(有限合伙)", "股份有限公司", "有限公司分公司", "专业合作社")
+TYPE_NAME_SUFFIX: tuple[str, ...] = (
+    "有限公司", "店", "个人独资企业", "(有限合伙)", "股份有限公司", "有限公司分公司", "专业合作社",
+)
 LIMITED, INDIVIDUAL, SOLE, PARTNERSHIP, JOINT_STOCK, BRANCH, COOP = range(7)
 
 SURNAMES: tuple[str, ...] = tuple(
