@@ -139,10 +139,10 @@ _HOP_TEXT: dict[str, tuple[str, str]] = {
 }
 
 _SIGNAL_TEXT: dict[str, tuple[str, str]] = {
-    "dishonest": ("被列为失信被执行人", "listed as a dishonest debtor"),
-    "enforced": ("被强制执行", "under court enforcement"),
-    "delinquent": ("逾期90天以上", "90+ days past due"),
-    "exited": ("已退出市场（吊销/注销）", "has left the market (revoked or cancelled)"),
+    "dishonest": ("被列为失信被执行人", "was listed as a dishonest debtor"),
+    "enforced": ("被强制执行", "is under court enforcement"),
+    "delinquent": ("逾期90天以上", "was 90+ days past due"),
+    "exited": ("已退出市场（吊销/注销）", "left the market (revoked or cancelled)"),
 }
 
 
@@ -161,11 +161,11 @@ def _end_state(analysis: GraphAnalysis, idx: int) -> tuple[str, str]:
             when = "" if np.isnat(since) else str(since.astype("datetime64[M]"))
             zh, en = _SIGNAL_TEXT[s]
             zh_parts.append(zh + (f"（{when}）" if when else ""))
-            en_parts.append(en + (f" on {when}" if when else ""))
+            en_parts.append(en + (f" ({when})" if when else ""))
     if not zh_parts:
         p = float(analysis.own_pd[idx])
-        return f"自身违约概率 {p:.1%}", f"own PD {p:.1%}"
-    return "、".join(zh_parts), " and ".join(en_parts)
+        return f"自身违约概率 {p:.1%}", f"whose own PD is {p:.1%}"
+    return "、".join(zh_parts), "which " + " and ".join(en_parts)
 
 
 def describe_path(analysis: GraphAnalysis, path: RiskPath) -> Statement:
