@@ -108,7 +108,7 @@ def tax_events(ctx: BlockContext, eb: EventBuffer) -> None:
         published = int(year_start(year + 1)) + 110
         i = np.flatnonzero((f.established_day < int(year_start(year + 1))) & (ctx.end > published))
         score = -0.85 * ctx.stress[i] + rng.normal(0, 0.55, len(i))
-        grade = np.select([score > 1.55, score < -1.75, score < -1.34], [0, 4, 3], default=1)
+        grade = np.select([score > 1.3, score < -1.95, score < -1.6], [0, 4, 3], default=1)
         new = (f.established_day[i] >= int(year_start(year))) | f.dormant[i] | (f.ring[i] >= 0)
         grade = np.where(new & (grade < 3), 2, grade)
         eb.add("tax_rating", np.full(len(i), published), lags(rng, len(i), 0, 5), firm=ctx.gidx[i],

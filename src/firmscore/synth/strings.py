@@ -56,9 +56,7 @@ def pick(options: Sequence[str], index: np.ndarray) -> pa.Array:
 
 def join(*parts: pa.Array | str) -> pa.Array:
     """Element-wise concatenation of string arrays and literals."""
-    arrays = [p for p in parts if not isinstance(p, str)]
-    n = len(arrays[0])
-    cols = [pa.array([p] * n, pa.string()) if isinstance(p, str) else p for p in parts]
+    cols = [pa.scalar(p, pa.string()) if isinstance(p, str) else p for p in parts]
     return pc.binary_join_element_wise(*cols, "")
 
 
