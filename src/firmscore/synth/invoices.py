@@ -1,7 +1,7 @@
 """Supplier-buyer invoice flows, aggregated per (seller, buyer, month), and the trade relations.
 
-Each trading firm sells to a handful of customers (55 % in its own community, the rest anywhere
-in the universe, so trade crosses blocks and files); shares follow a Dirichlet(0.7), so the top
+Each trading firm sells to a handful of customers, more for larger sellers (55 % in its own community, the rest
+anywhere in the universe, so trade crosses blocks and files); shares follow a Dirichlet(0.7), so the top
 customer typically takes about a third. A month's invoices to one customer become one
 ``invoice_out`` row for the seller and its mirror ``invoice_in`` row for the buyer (``value`` =
 number of invoices aggregated). Voided invoices (≈ 8 %, more for distressed sellers) are extra
@@ -29,7 +29,9 @@ def _pairs(ctx: BlockContext, rng: np.random.Generator) -> tuple[np.ndarray, np.
     f = ctx.firms
     n_universe = ctx.cfg.n_enterprises
     sellers = np.flatnonzero(f.invoicing & (f.ring < 0) & (ctx.end > ctx.cfg.as_of_day - 365))
-    m = np.minimum(1 + rng.poisson(np.exp(rng.normal(0.8, 0.6, len(sellers)))), 30)
+    # bigger sellers have more customers (wholesalers become hubs of many firms' purchases)
+    size = np.log(np.maximum(ctx.turnover[sellers], 1.0)) - np.log(6e6)
+    m = np.minimum(1 + rng.poisson(np.exp(rng.normal(0.8 + 0.35 * size, 0.5))), 60)
     s = np.repeat(sellers, m)
     g = ctx.gidx[s]
     lo = (g // COMMUNITY_SIZE) * COMMUNITY_SIZE
