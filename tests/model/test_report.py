@@ -90,3 +90,25 @@ def test_scorecard_and_challenger_side_by_side(periods: tuple[PeriodData, Period
 def test_mismatched_lengths_are_refused() -> None:
     with pytest.raises(ValueError, match="pd has 2 values"):
         PeriodData("x", [0, 1, 0], [0.1, 0.2])
+
+
+def test_fitted_scorecard_and_challenger_compared_in_one_call() -> None:
+    scorecard_module = pytest.importorskip("firmscore.model.scorecard")
+    from firmscore.model.calibration import LogisticCalibrator
+    from firmscore.model.report import compare_fitted_models
+
+    dev, oot = _period("d", 3000, 0.0, 5), _period("o", 2000, 0.3, 6)
+    assert dev.features is not None and oot.features is not None
+    y_dev, y_oot = np.asarray(dev.y_true), np.asarray(oot.y_true)
+    card = scorecard_module.Scorecard().fit(dev.features, y_dev)
+    calibrator = LogisticCalibrator(long_run_default_rate=0.05).fit(card.score(dev.features), y_dev)
+    gbm = LGBMChallenger(monotone={"debt_ratio": 1, "firm_age": -1}, n_estimators=40).fit(dev.features, y_dev)
+    report = compare_fitted_models(
+        {"scorecard": card, "lightgbm": gbm}, dev.features, y_dev, X_oot=oot.features, y_oot=y_oot,
+        calibrators={"scorecard": calibrator}, n_bootstrap=50,
+    )
+    scorecard_dev = report.models[0].development
+    assert scorecard_dev.ranking_is_score and not report.models[1].development.ranking_is_score
+    assert scorecard_dev.mean_pd == pytest.approx(0.05, abs=1e-6)
+    assert 1000 <= scorecard_dev.discrimination.ks_cutoff <= 2000
+    assert "分 / points" in report.to_markdown()

@@ -22,6 +22,7 @@ from firmscore.model.report.builder import (
     heading,
 )
 from firmscore.model.report.card import ModelCard
+from firmscore.model.report.estimators import compare_fitted_models, period_from_model
 from firmscore.model.report.evaluation import ModelValidation, PeriodData, PeriodResult, evaluate_model
 
 __all__ = [
@@ -34,7 +35,9 @@ __all__ = [
     "ValidationReport",
     "build_comparison_report",
     "build_validation_report",
+    "compare_fitted_models",
     "evaluate_model",
     "grades_frame",
     "heading",
+    "period_from_model",
 ]
