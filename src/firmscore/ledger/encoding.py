@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json.encoder
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -80,6 +83,91 @@ def record_dicts(record_type: str, table: pa.Table) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)]
 
 
+# ---------------------------------------------------------------------------- fast column-wise path
+#
+# rfc8785.dumps walks a dict per row (~17 us). On the ingestion hot path the leaves of a whole table are
+# built column by column instead: every value is serialised once into its RFC 8785 text, then rows are
+# joined with their keys in sorted order. tests/ledger/test_encoding.py checks byte equality with
+# rfc8785.dumps on generated records.
+
+_json_string: Callable[[str], str] = json.encoder.encode_basestring  # escapes exactly like RFC 8785
+_INT_LIMIT = 2**53 - 1
+
+
+def _float_text(x: float) -> str:
+    """ECMAScript number formatting (RFC 8785 section 3.2.2.3), fast where Python's repr agrees."""
+    if x == 0:
+        return "0"
+    ax = abs(x)
+    if 1e-4 <= ax < 1e16:
+        if not x.is_integer():
+            return repr(x)
+        if ax <= _INT_LIMIT:
+            return str(int(x))
+    return rfc8785.dumps(x).decode()  # exponent forms, and rfc8785's own limits on huge integral values
+
+
+def _fragments(values: list[Any]) -> list[str]:
+    """RFC 8785 text of each value of a column (values as produced by :func:`_python_column`)."""
+    out: list[str] = []
+    append = out.append
+    for v in values:
+        if v is None:
+            append("null")
+        elif isinstance(v, str):
+            append(_json_string(v))
+        elif isinstance(v, bool):
+            append("true" if v else "false")
+        elif isinstance(v, int):
+            append(str(v) if -_INT_LIMIT <= v <= _INT_LIMIT else rfc8785.dumps(v).decode())
+        elif isinstance(v, float):
+            append(_float_text(v))
+        else:  # pragma: no cover - _python_column only yields the types above
+            append(rfc8785.dumps(v).decode())
+    return out
+
+
+@dataclass(frozen=True)
+class EncodedBatch:
+    """Canonical leaf bytes of a table's rows, with the facts the ledger needs per row."""
+
+    record_ids: list[str]
+    canonical: list[bytes]
+    sealed: list[bool]
+
+
+def encode_table(record_type: str, table: pa.Table) -> EncodedBatch:
+    """Canonical bytes of every row, equal to :func:`canonical_bytes` of :func:`record_dicts` rows."""
+    schema = schema_for(record_type)
+    n = table.num_rows
+    columns: dict[str, list[Any]] = {}
+    for name in leaf_columns(record_type):
+        if name in table.column_names:
+            columns[name] = _python_column(table.column(name), name)
+        elif schema.field(name).nullable:
+            columns[name] = [None] * n
+        else:
+            raise EncodingError(f"{record_type}: required column {name!r} is missing from the table")
+    ids = columns["record_id"]
+    for row, v in enumerate(ids):
+        if not v:
+            raise EncodingError(f"{record_type}: row {row}, field 'record_id' is empty")
+    keyed = []
+    for name in sorted(columns):
+        key = _json_string(name) + ":"
+        keyed.append([key + f for f in _fragments(columns[name])])
+    head = '{"record":{'
+    tail = "}," + '"type":' + _json_string(record_type) + f',"v":{ENCODING_VERSION}' + "}"
+    canonical = [(head + ",".join(parts) + tail).encode("utf-8") for parts in zip(*keyed, strict=True)]
+    if record_type in SEALED_RECORD_TYPES:
+        sealed = [True] * n
+    elif record_type == RecordType.EVENT.value:
+        sealed = [t in SEALED_EVENT_TYPES for t in columns["event_type"]]
+    else:
+        sealed = [False] * n
+    return EncodedBatch(list(ids), canonical, sealed)
+
+
 def canonical_bytes(record_type: str, record: dict[str, Any]) -> bytes:
     """RFC 8785 bytes of ``{"v": 1, "type": record_type, "record": record}``."""
     return rfc8785.dumps({"v": ENCODING_VERSION, "type": record_type, "record": record})
@@ -99,9 +187,12 @@ def commitment(salt: bytes, canonical: bytes) -> str:
 
 def commitment_leaf(record_type: str, record_id: str, commit: str) -> bytes:
     """The leaf of a sealed record: type, id and commitment, no content."""
-    return rfc8785.dumps({"v": ENCODING_VERSION, "type": record_type, "record_id": record_id, "commitment": commit})
+    js = _json_string
+    return (
+        f'{{"commitment":{js(commit)},"record_id":{js(record_id)},"type":{js(record_type)},"v":{ENCODING_VERSION}}}'
+    ).encode()
 
 
 def record_id_marker(record_id: str) -> bytes:
     """The exact bytes ``"record_id":"<id>"`` that every leaf of ``record_id`` contains."""
-    return b'"record_id":' + rfc8785.dumps(record_id)
+    return b'"record_id":' + _json_string(record_id).encode("utf-8")

@@ -25,14 +25,7 @@ from firmscore.i18n import both
 from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
 from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log
 from firmscore.ledger.checkpoint import CheckpointSigner, NoteVerifier, SignedCheckpoint, parse_checkpoint
-from firmscore.ledger.encoding import (
-    canonical_bytes,
-    commitment,
-    commitment_leaf,
-    is_sealed,
-    record_dicts,
-    record_id_marker,
-)
+from firmscore.ledger.encoding import commitment, commitment_leaf, encode_table, record_id_marker
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
 from firmscore.ledger.log import MerkleLog, utc_now
 from firmscore.ledger.sealing import seal, unseal
@@ -127,8 +120,8 @@ class EvidenceLedger:
             rt = RecordType(record_type).value
         except ValueError as exc:
             raise ValueError(f"unknown record type {record_type!r}") from exc
-        records = record_dicts(rt, table)
-        ids = [r["record_id"] for r in records]
+        batch = encode_table(rt, table)
+        ids = batch.record_ids
         out = np.full(len(ids), -1, dtype=np.int64)
         known = self.storage.record_leaf_indexes(ids)
         self.storage.end_read()
@@ -136,13 +129,11 @@ class EvidenceLedger:
         datas: list[bytes] = []
         rows: list[tuple[str, int, int]] = []  # record id, offset in batch, sealed
         sealed_rows: list[tuple[str, bytes, bytes, bytes]] = []
-        for rec in records:
-            rid = rec["record_id"]
+        for rid, canonical, sealed in zip(ids, batch.canonical, batch.sealed, strict=True):
             if rid in known or rid in offset_of:
                 continue
             offset_of[rid] = len(datas)
-            canonical = canonical_bytes(rt, rec)
-            if is_sealed(rt, rec):
+            if sealed:
                 s = seal(rid, canonical)
                 sealed_rows.append((rid, s.key, s.salt, s.ciphertext))
                 datas.append(commitment_leaf(rt, rid, s.commitment))
