@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from firmscore.i18n import both
 from firmscore.ledger import proofs
@@ -152,10 +153,11 @@ def _check_tiles(storage: SqlStorage, size: int, report: LedgerVerifyReport) -> 
     """Recompute each tile's rows from its bottom row and check the links between tile levels."""
     expected = {(lv, ix): w for lv, ix, w in _expected_tiles(size)}
     tops: dict[tuple[int, int], bytes] = {}  # (tile level, index) → the node above a full tile
-    versions: dict[tuple[int, int], list[TileRow]] = {}
-    for row in storage.iter_tiles():
-        versions.setdefault((row[0], row[1]), []).append(row)
-    for (lv, ix), rows in sorted(versions.items()):
+    seen: set[tuple[int, int]] = set()
+    # Tiles stream in (level, index, width) order, so only one tile's versions are in memory at a time.
+    for (lv, ix), group in groupby(storage.iter_tiles(), key=lambda r: (r[0], r[1])):
+        rows: list[TileRow] = list(group)
+        seen.add((lv, ix))
         report.tiles_checked += 1
         widest = rows[-1]
         width, blob = widest[2], widest[3]
@@ -183,7 +185,7 @@ def _check_tiles(storage: SqlStorage, size: int, report: LedgerVerifyReport) -> 
                     report.add("node_modified", f"{level}/{index}", "ledger.node_modified", level=level, index=index)
         if (lv, ix) in expected and expected[(lv, ix)] > width:
             report.add("tile_removed", f"{lv}/{ix}", "ledger.tile_removed", level=lv, index=ix)
-    for lv, ix in sorted(set(expected) - set(versions)):
+    for lv, ix in sorted(set(expected) - seen):
         report.add("tile_removed", f"{lv}/{ix}", "ledger.tile_removed", level=lv, index=ix)
 
 
