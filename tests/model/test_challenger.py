@@ -109,3 +109,22 @@ def test_infer_directions_finds_true_signs() -> None:
     assert directions["enforcement_cases"] == 1
     assert directions["firm_age_years"] == -1
     assert "noise" not in directions
+
+
+def test_special_codes_are_not_forced_to_an_extreme() -> None:
+    from firmscore.datamodel.specials import NOT_AUTHORIZED
+
+    X, y = _data(3000)
+    rng = np.random.default_rng(9)
+    hidden = rng.random(len(X)) < 0.15
+    X.loc[hidden, "enforcement_cases"] = NOT_AUTHORIZED
+    y = np.where(hidden & (rng.random(len(X)) < 0.3), 1, y)  # not authorised: high risk
+    model = _model().fit(X, y)
+    probe = X.iloc[:200].copy()
+    probe["enforcement_cases"] = NOT_AUTHORIZED
+    as_code = model.predict_pd(probe).mean()
+    probe["enforcement_cases"] = 0.0
+    lowest = model.predict_pd(probe).mean()
+    # As a raw number the code would sit below 0 cases and, under the increasing constraint,
+    # could not score riskier than 0 cases; as missing it gets its own, higher, risk.
+    assert as_code > lowest

@@ -27,6 +27,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from firmscore.datamodel.specials import SPECIAL_CODES
+
 FloatArray = npt.NDArray[np.float64]
 Direction = int | str
 
@@ -113,6 +115,11 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         Seed of every random choice in LightGBM.
     n_jobs : int
         Threads. Results do not depend on it.
+    special_codes_as_missing : bool, default True
+        Treat the data model's special codes (:mod:`firmscore.datamodel.specials`, e.g. *not
+        authorised*) as missing. As plain numbers they sit far below any real value, so a
+        monotone constraint would force them to the lowest (or highest) risk; as missing values
+        LightGBM learns where they belong.
     """
 
     def __init__(
@@ -129,6 +136,7 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         reg_lambda: float = 1.0,
         random_state: int = 0,
         n_jobs: int = 1,
+        special_codes_as_missing: bool = True,
     ) -> None:
         self.monotone = monotone
         self.feature_names = feature_names
@@ -142,6 +150,7 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         self.reg_lambda = reg_lambda
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.special_codes_as_missing = special_codes_as_missing
 
     def _frame(self, X: Any, fitting: bool = False) -> pd.DataFrame:
         """Features as a float DataFrame in training column order."""
@@ -158,6 +167,13 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         if missing:
             raise ValueError(f"X lacks the features the model was trained on: {missing}")
         return frame[list(self.feature_names_in_)]
+
+    def _model_input(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Float features as LightGBM sees them (special codes → NaN when so configured)."""
+        numeric = frame.astype(np.float64)
+        if self.special_codes_as_missing:
+            numeric = numeric.mask(numeric.isin(SPECIAL_CODES))
+        return numeric
 
     def _constraints(self, columns: list[str]) -> list[int]:
         monotone = dict(self.monotone or {})
@@ -201,13 +217,13 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
             force_row_wise=True,
             verbose=-1,
         )
-        self.model_.fit(frame.astype(np.float64), labels.astype(np.int64))
+        self.model_.fit(self._model_input(frame), labels.astype(np.int64))
         return self
 
     def predict_proba(self, X: Any) -> FloatArray:
         """Columns ``[P(good), P(default)]``."""
         check_is_fitted(self, "model_")
-        return np.asarray(self.model_.predict_proba(self._frame(X).astype(np.float64)), dtype=np.float64)
+        return np.asarray(self.model_.predict_proba(self._model_input(self._frame(X))), dtype=np.float64)
 
     def predict_pd(self, X: Any) -> FloatArray:
         """Probability of default (the second column of :meth:`predict_proba`)."""
@@ -221,7 +237,7 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         """Per-feature contributions to the log-odds of default, plus ``bias`` (they sum to it)."""
         check_is_fitted(self, "model_")
         frame = self._frame(X)
-        raw = self.model_.predict(frame.astype(np.float64), pred_contrib=True)
+        raw = self.model_.predict(self._model_input(frame), pred_contrib=True)
         return pd.DataFrame(np.asarray(raw), columns=[*self.feature_names_in_, "bias"], index=frame.index)
 
     def reasons(self, X: Any, max_reasons: int = 4) -> list[list[ChallengerReason]]:
