@@ -64,9 +64,10 @@ class IVSelector(_Selector):
     def __init__(self, min_iv: float = 0.02) -> None:
         self.min_iv = min_iv
 
-    def fit(self, X: Any, y: Any) -> IVSelector:
+    def fit(self, X: Any, y: Any, iv: Any = None) -> IVSelector:
+        """Fit; ``iv`` may pass precomputed IVs (e.g. from the binning tables) to skip recounting."""
         X_arr, y_arr = self._arrays(X, y)
-        self.iv_ = discrete_iv(X_arr, y_arr)
+        self.iv_ = discrete_iv(X_arr, y_arr) if iv is None else np.asarray(iv, dtype=np.float64)
         self.support_ = self.iv_ >= self.min_iv
         return self
 
@@ -77,9 +78,10 @@ class CorrelationSelector(_Selector):
     def __init__(self, max_corr: float = 0.8) -> None:
         self.max_corr = max_corr
 
-    def fit(self, X: Any, y: Any) -> CorrelationSelector:
+    def fit(self, X: Any, y: Any, iv: Any = None) -> CorrelationSelector:
+        """Fit; ``iv`` may pass precomputed IVs (the strength order) to skip recounting."""
         X_arr, y_arr = self._arrays(X, y)
-        strength = discrete_iv(X_arr, y_arr)
+        strength = discrete_iv(X_arr, y_arr) if iv is None else np.asarray(iv, dtype=np.float64)
         corr = _corr(X_arr)
         keep: list[int] = []
         for j in np.argsort(-strength, kind="stable"):
@@ -184,8 +186,14 @@ class StepwiseSelector(_Selector):
 
 
 def _corr(X: FloatArray) -> FloatArray:
-    std = X.std(axis=0)
-    Z = (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
-    c = (Z.T @ Z) / X.shape[0]
+    """Pearson correlation matrix from one Gram product (no standardised copy of ``X``)."""
+    n = X.shape[0]
+    mean = X.mean(axis=0)
+    cov = (X.T @ X) / n - np.outer(mean, mean)
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    safe = np.where(sd > 0, sd, 1.0)
+    c = cov / np.outer(safe, safe)
+    c[:, sd == 0] = 0.0
+    c[sd == 0, :] = 0.0
     np.fill_diagonal(c, 1.0)
     return np.asarray(c, dtype=np.float64)

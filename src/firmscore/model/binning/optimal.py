@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from firmscore.datamodel.specials import SPECIAL_CODES
 from firmscore.model.binning.dp import TRENDS, optimal_partition
 from firmscore.model.binning.fitted import FittedBinning
-from firmscore.model.binning.rules import BinRule, as_float, count_edges_below
+from firmscore.model.binning.rules import BinRule, as_float, count_edges_below_small
 from firmscore.model.binning.woe import DEFAULT_ALPHA
 
 FloatArray = npt.NDArray[np.float64]
@@ -81,7 +81,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         dtype: str = "numerical",
         monotonic_trend: str = "auto",
         max_n_prebins: int = 50,
-        min_bin_size: float = 0.05,
+        min_bin_size: float = 0.02,
         max_n_bins: int | None = None,
         min_n_events: int = 1,
         min_n_nonevents: int = 1,
@@ -162,51 +162,36 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
 
     def _fit_numerical(self, values: Any, y: FloatArray) -> tuple[FittedBinning, npt.NDArray[np.intp]]:
         codes = self._codes()
-        probe = BinRule(self.name, "numerical", (), (), codes)  # validates codes
         x = as_float(values, self.name)
-        missing = np.isnan(x)
-        special_idx = np.full(x.shape, -1, dtype=np.intp)
-        for j, c in enumerate(codes):
-            special_idx[x == c] = j
-        clean = ~missing & (special_idx < 0)
-        xc, yc = x[clean], y[clean]
-        thresholds = _quantile_thresholds(xc, int(self.max_n_prebins))
-        pre = count_edges_below(thresholds, xc)
-        m = thresholds.size + 1
-        pre_bad: FloatArray = np.asarray(np.bincount(pre, weights=yc, minlength=m), dtype=np.float64)
-        pre_cnt = np.bincount(pre, minlength=m).astype(np.float64)
-        keep = pre_cnt[:-1] > 0  # drop a threshold whose pre-bin is empty (merge into the next)
-        if not keep.all():
-            thresholds = thresholds[keep]
-            pre = count_edges_below(thresholds, xc)
-            m = thresholds.size + 1
-            pre_bad = np.asarray(np.bincount(pre, weights=yc, minlength=m), dtype=np.float64)
-            pre_cnt = np.bincount(pre, minlength=m).astype(np.float64)
-        pre_bad = np.asarray(pre_bad, dtype=np.float64)
-        pre_good: FloatArray = pre_cnt - pre_bad
-        tot_bad, tot_good = float(y.sum()), float(y.size - y.sum())
-        part = optimal_partition(pre_good, pre_bad, tot_good, tot_bad, **self._constraints(y.size))
+        thresholds = _quantile_thresholds(x, codes, int(self.max_n_prebins))
+        # One pass puts every row in its pre-bin, special bin or missing bin: the pre-binning is
+        # itself a BinRule, so training counts use the same assignment code as scoring.
+        pre_rule = BinRule(self.name, "numerical", tuple(thresholds), (), codes)
+        edges, lut = pre_rule.lookup_edges()
+        pre = lut[count_edges_below_small(edges, x)]
+        nb = pre_rule.n_bins
+        cnt = np.bincount(pre, minlength=nb).astype(np.float64)
+        bad = np.asarray(np.bincount(pre, weights=y, minlength=nb), dtype=np.float64)
+        good = cnt - bad
+        m = pre_rule.n_regular
+        tot_bad, tot_good = float(bad.sum()), float(good.sum())
+        part = optimal_partition(good[:m], bad[:m], tot_good, tot_bad, **self._constraints(y.size))
         cuts = list(part.cuts) if part.cuts else [m]
         splits = tuple(float(thresholds[c - 1]) for c in cuts[:-1])
-        good, bad = _group_sums(pre_good, pre_bad, cuts)
-        s_good, s_bad = _special_counts(special_idx, y, len(codes))
-        miss_bad = float(y[missing].sum())
-        miss_good = float(missing.sum()) - miss_bad
-        rule = BinRule(self.name, "numerical", splits, (), probe.special_codes)
         k = len(cuts)
-        pre_to_bin = np.repeat(np.arange(k, dtype=np.intp), np.diff(np.asarray([0, *cuts])))
-        idx = np.full(x.shape, rule.missing_index, dtype=np.intp)
-        idx[clean] = pre_to_bin[pre]
-        sp = special_idx >= 0
-        idx[sp] = k + special_idx[sp]
+        rule = BinRule(self.name, "numerical", splits, (), pre_rule.special_codes)
+        pre_to_bin = np.concatenate(
+            [np.repeat(np.arange(k, dtype=np.intp), np.diff(np.asarray([0, *cuts]))), k + np.arange(nb - m)]
+        )
+        g_bins, b_bins = _group_sums(good[:m], bad[:m], cuts)
         fitted = FittedBinning(
             rule=rule,
-            non_event=(*good, *s_good, miss_good),
-            event=(*bad, *s_bad, miss_bad),
+            non_event=(*g_bins, *good[m:].tolist()),
+            event=(*b_bins, *bad[m:].tolist()),
             alpha=float(self.alpha),
-            trend=part.trend if len(cuts) > 1 else "none",
+            trend=part.trend if k > 1 else "none",
         )
-        return fitted, idx
+        return fitted, pre_to_bin[pre]
 
     def _fit_categorical(self, values: Any, y: FloatArray) -> FittedBinning:
         codes = self._codes()
@@ -299,17 +284,29 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
 _QUANTILE_SAMPLE_CAP = 200_000
 
 
-def _quantile_thresholds(xc: FloatArray, max_prebins: int) -> FloatArray:
-    """Distinct data values at the pre-bin quantiles, excluding the maximum (its bin would be empty)."""
+def _quantile_thresholds(x: FloatArray, codes: tuple[Any, ...], max_prebins: int) -> FloatArray:
+    """Distinct finite data values at the pre-bin quantiles of the non-missing, non-special values.
+
+    Quantiles come from a strided sample above :data:`_QUANTILE_SAMPLE_CAP` values: deterministic,
+    exact below the cap and at most a fraction of a pre-bin off above it (pre-bins only propose
+    cut points; all counts are exact). The maximum is excluded (its bin would be empty), and so is
+    any value a special code's interval would collide with.
+    """
+    step = max(1, x.size // _QUANTILE_SAMPLE_CAP)
+    sample = x[::step]
+    keep = np.isfinite(sample)
+    for c in codes:
+        keep &= sample != c
+    xc = sample[keep]
     if xc.size == 0:
         return np.empty(0)
     qs = np.linspace(0.0, 1.0, max_prebins + 1)[1:-1]
-    # Quantiles of a strided sample: deterministic, exact below the cap, and at most a fraction
-    # of a pre-bin off above it (pre-bins only propose cut points; counts stay exact).
-    step = max(1, xc.size // _QUANTILE_SAMPLE_CAP)
-    thr = np.unique(np.quantile(xc[::step], qs, method="inverted_cdf"))
-    top = xc.max()
-    return thr[thr < top]
+    thr = np.unique(np.quantile(xc, qs, method="inverted_cdf"))
+    thr = thr[thr < xc.max()]
+    if codes:
+        taken = np.array([v for c in codes for v in (float(c), float(np.nextafter(float(c), -np.inf)))])
+        thr = thr[~np.isin(thr, taken)]
+    return thr
 
 
 def _group_sums(good: FloatArray, bad: FloatArray, cuts: list[int]) -> tuple[list[float], list[float]]:
@@ -317,13 +314,6 @@ def _group_sums(good: FloatArray, bad: FloatArray, cuts: list[int]) -> tuple[lis
     cb = np.concatenate([[0.0], np.cumsum(bad)])
     edges = np.asarray([0, *cuts])
     return list(np.diff(cg[edges]).astype(float)), list(np.diff(cb[edges]).astype(float))
-
-
-def _special_counts(special_idx: npt.NDArray[np.intp], y: FloatArray, k: int) -> tuple[list[float], list[float]]:
-    sel = special_idx >= 0
-    cnt = np.bincount(special_idx[sel], minlength=k).astype(np.float64)
-    bad = np.bincount(special_idx[sel], weights=y[sel], minlength=k)
-    return list((cnt - bad).astype(float)), list(bad.astype(float))
 
 
 def _group_ordered(counts: FloatArray, max_groups: int) -> list[npt.NDArray[np.intp]]:

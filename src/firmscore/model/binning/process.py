@@ -53,7 +53,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         binning_fit_params: dict[str, dict[str, Any]] | None = None,
         monotonic_trend: str = "auto",
         max_n_prebins: int = 50,
-        min_bin_size: float = 0.05,
+        min_bin_size: float = 0.02,
         max_n_bins: int | None = None,
         min_n_events: int = 1,
         min_n_nonevents: int = 1,
@@ -151,6 +151,19 @@ class BinningProcess(TransformerMixin, BaseEstimator):
             else:
                 out[c] = np.asarray(b.rule.labels(), dtype=object)[idx]
         return pd.DataFrame(out, index=X.index)
+
+    def fit_woe_matrix(self, X: pd.DataFrame, y: Any) -> tuple[list[str], np.ndarray]:
+        """Fit and return (feature names, WOE matrix in column-major order) without a DataFrame.
+
+        Column-major storage makes each feature's WOE column one contiguous write and suits the
+        ``X'r`` products of the regression; used by :class:`~firmscore.model.scorecard.Scorecard`.
+        """
+        indices = self.fit_indices(X, y)
+        names = list(indices)
+        W = np.empty((len(X), len(names)), dtype=np.float64, order="F")
+        for j, c in enumerate(names):
+            np.take(self.binnings_[c].woe, indices[c], out=W[:, j])
+        return names, W
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         check_is_fitted(self, "binnings_")

@@ -147,7 +147,7 @@ class BinRule:
         if self.kind == "numerical":
             x = as_float(values, self.feature)
             edges, lut = self.lookup_edges()
-            return lut[count_edges_below(edges, x)]
+            return lut[count_edges_below_small(edges, x)]
         return self._assign_categorical(values)
 
     def category_index(self) -> tuple[pd.Index, IntArray]:
@@ -208,20 +208,38 @@ def as_float(values: Any, feature: str) -> FloatArray:
 
 
 #: Above this many edges a binary search beats one comparison pass per edge.
-_LINEAR_SCAN_MAX_EDGES = 64
+_LINEAR_SCAN_MAX_EDGES = 120
 
 
 def count_edges_below(edges: FloatArray, x: FloatArray) -> IntArray:
     """``np.searchsorted(edges, x, side="left")`` (number of edges ``< x``; ``NaN`` → ``len(edges)``).
 
     For the short edge arrays of a scorecard, one vectorised ``x <= e`` pass per edge on a small
-    integer accumulator is about three times faster than numpy's branchy binary search, and it
-    gives the identical answer: ``#(e < x) = len(edges) - #(x <= e)`` for numbers, and ``NaN``
-    compares false with everything so it lands past the last edge, like ``searchsorted``.
+    integer accumulator is several times faster than numpy's branchy binary search, and it gives
+    the identical answer: ``#(e < x) = len(edges) − #(x <= e)`` for numbers, and ``NaN`` compares
+    false with everything so it lands past the last edge, like ``searchsorted``. Rows are taken in
+    blocks that stay in the CPU cache across the passes.
     """
+    return count_edges_below_small(edges, x).astype(np.intp)
+
+
+def count_edges_below_small(edges: FloatArray, x: FloatArray) -> npt.NDArray[np.integer[Any]]:
+    """:func:`count_edges_below` in the smallest integer type (``int8`` up to 127 edges)."""
     if edges.size > _LINEAR_SCAN_MAX_EDGES:
         return np.searchsorted(edges, x, side="left")
-    acc = np.full(x.shape, edges.size, dtype=np.int8)
-    for e in edges:
-        acc -= x <= e
-    return acc.astype(np.intp)
+    n = x.size
+    out = np.empty(n, dtype=np.int8)
+    buf = np.empty(min(n, _BLOCK), dtype=bool)
+    for start in range(0, n, _BLOCK):
+        xb = x[start : start + _BLOCK]
+        acc = out[start : start + xb.size]
+        acc.fill(edges.size)
+        b = buf[: xb.size]
+        for e in edges:
+            np.less_equal(xb, e, out=b)
+            np.subtract(acc, b, out=acc, casting="unsafe")
+    return out
+
+
+#: Rows per block of :func:`count_edges_below` (fits the L2 cache with its accumulator).
+_BLOCK = 32_768
