@@ -24,8 +24,7 @@ def reference_root(leaves: list[bytes]) -> bytes:
     return hash_children(reference_root(leaves[:k]), reference_root(leaves[k:]))
 
 
-def _build(batches: list[list[bytes]]) -> tuple[MerkleLog, list[bytes]]:
-    folder = Path(tempfile.mkdtemp(prefix="ledger-prop-"))
+def _build(batches: list[list[bytes]], folder: Path) -> tuple[MerkleLog, list[bytes]]:
     log = MerkleLog(SqliteStorage(folder / "p.db"))
     leaves: list[bytes] = []
     for b in batches:
@@ -42,7 +41,12 @@ def _flip(value: bytes, bit: int) -> bytes:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batches=batches_strategy)
 def test_every_inclusion_and_consistency_proof_verifies(batches: list[list[bytes]]) -> None:
-    log, leaves = _build(batches)
+    with tempfile.TemporaryDirectory(prefix="ledger-prop-") as folder:
+        _check_all_proofs(batches, Path(folder))
+
+
+def _check_all_proofs(batches: list[list[bytes]], folder: Path) -> None:
+    log, leaves = _build(batches, folder)
     n = len(leaves)
     roots = {s: log.root_at(s) for s in range(1, n + 1)}
     for s in range(1, n + 1):
@@ -56,12 +60,22 @@ def test_every_inclusion_and_consistency_proof_verifies(batches: list[list[bytes
     for s1 in range(1, n + 1, step):
         for s2 in range(s1, n + 1, step):
             verify_consistency(s1, s2, roots[s1], roots[s2], reopened.consistency_proof(s1, s2))
+    reopened.storage.close()
+    log.storage.close()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batches=batches_strategy, data=st.data())
 def test_any_flipped_bit_is_rejected(batches: list[list[bytes]], data: st.DataObject) -> None:
-    log, leaves = _build(batches)
+    with tempfile.TemporaryDirectory(prefix="ledger-prop-") as folder:
+        log, leaves = _build(batches, Path(folder))
+        try:
+            _flip_and_reject(log, leaves, data)
+        finally:
+            log.storage.close()
+
+
+def _flip_and_reject(log: MerkleLog, leaves: list[bytes], data: st.DataObject) -> None:
     n = len(leaves)
     s = data.draw(st.integers(1, n))
     i = data.draw(st.integers(0, s - 1))
