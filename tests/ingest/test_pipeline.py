@@ -90,6 +90,24 @@ def test_reingesting_adds_nothing_and_changes_become_versions(home: DataHome, tm
     assert versions == [(1, 596_900_000.0), (2, 600_000_000.0)]  # the old version is kept
 
 
+def test_new_records_become_ledger_leaves_with_a_signed_checkpoint(home: DataHome, tmp_path: Path,
+                                                                    enterprise_mapping) -> None:
+    from firmscore.ledger import EvidenceLedger, verify_checkpoint
+
+    mapping = str(enterprise_mapping())
+    src = write_csv(tmp_path / "e.csv", GOOD_ROWS)
+    first = ingest_paths(home, [src], mapping=mapping)
+    assert first.leaves == {"enterprise": 3} and first.checkpoint
+    again = ingest_paths(home, [src], mapping=mapping)
+    assert again.leaves == {}  # nothing new, nothing logged
+    with EvidenceLedger.for_home(home) as log:
+        assert log.size == 3
+        cp = verify_checkpoint(first.checkpoint, log.verifier)
+        assert cp.size == 3
+        ids = [r[0] for r in home.connect().execute("SELECT record_id FROM enterprise").fetchall()]
+        assert set(log.leaf_indexes(ids).values()) == {0, 1, 2}
+
+
 def test_duplicates_within_one_file(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
     src = write_csv(tmp_path / "e.csv", [GOOD_ROWS[0], GOOD_ROWS[0], GOOD_ROWS[1]])
     report = ingest_paths(home, [src], mapping=str(enterprise_mapping()))

@@ -15,6 +15,7 @@ from firmscore.datamodel import RecordType
 from firmscore.ingest.mapping import Mapping, MappingError, builtin_mappings, load_mapping
 from firmscore.ingest.pipeline import FileReport, IngestReport, ingest
 from firmscore.ingest.sources import Plan, plan
+from firmscore.ledger import EvidenceLedger
 from firmscore.store.home import DataHome
 
 __all__ = [
@@ -40,9 +41,30 @@ def ingest_paths(
     progress: Callable[[str, int], None] | None = None,
     on_store: Callable[[RecordType, pa.Table], Any] | None = None,
     chunk_rows: int = 200_000,
+    ledger: bool = True,
 ) -> IngestReport:
-    """Ingest files or folders with a source profile (``source``) or a single mapping (``mapping``)."""
+    """Ingest files or folders with a source profile (``source``) or a single mapping (``mapping``).
+
+    With ``ledger`` (the default) every new record becomes a leaf of the home's evidence ledger and
+    the batch ends with a signed checkpoint, whose note is returned in ``report.checkpoint``.
+    """
     dh = home if isinstance(home, DataHome) else DataHome.open(home)
     p = plan([Path(x) for x in paths], source=source, mapping=mapping)
     name = source or (p.files[0].mapping.source if p.files else str(mapping))
-    return ingest(dh, p, name, progress=progress, on_store=on_store, chunk_rows=chunk_rows)
+    if not ledger:
+        return ingest(dh, p, name, progress=progress, on_store=on_store, chunk_rows=chunk_rows)
+    leaves: dict[str, int] = {}
+    with EvidenceLedger.for_home(dh) as log:
+        size_before = log.size
+
+        def store(rt: RecordType, table: pa.Table) -> None:
+            log.append_records(rt.value, table)
+            leaves[rt.value] = leaves.get(rt.value, 0) + table.num_rows
+            if on_store is not None:
+                on_store(rt, table)
+
+        report = ingest(dh, p, name, progress=progress, on_store=store, chunk_rows=chunk_rows)
+        report.leaves = leaves
+        if log.size > size_before or size_before == 0:
+            report.checkpoint = log.checkpoint().note
+    return report

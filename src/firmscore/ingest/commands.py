@@ -37,6 +37,9 @@ def print_report(report: IngestReport, console: Console) -> None:
         for u in report.unmatched[:20]:
             console.print(f"  {u}")
     console.print(t("ingest.reconciled") if report.reconciled else f"[red]{t('ingest.not_reconciled')}[/red]")
+    if report.checkpoint:
+        console.print(f"ledger / 证据账本: {sum(report.leaves.values()):,} leaves appended; signed checkpoint:")
+        console.print(report.checkpoint.rstrip(), markup=False, highlight=False)
     console.print(f"{report.elapsed_s:.2f} s, {report.total('read') / max(report.elapsed_s, 1e-9):,.0f} rows/s")
 
 
@@ -46,6 +49,7 @@ def ingest_cmd(
     source: str = typer.Option(None, "--source", help="Source profile (built-in name or YAML path)."),
     mapping: str = typer.Option(None, "--mapping", help="A single mapping (built-in name or YAML path) for all files."),
     chunk_rows: int = typer.Option(200_000, "--chunk-rows", help="Rows per streamed chunk (bounds memory)."),
+    ledger: bool = typer.Option(True, "--ledger/--no-ledger", help="Log every new record in the evidence ledger."),
 ) -> None:
     """Ingest source files into the data home. 导入数据: 映射、校验、隔离、去重、入库。"""
     console = Console()
@@ -58,7 +62,8 @@ def ingest_cmd(
             def tick(_file: str, n: int) -> None:
                 progress.update(task, advance=n)
 
-            report = ingest_paths(dh, paths, source=source, mapping=mapping, progress=tick, chunk_rows=chunk_rows)
+            report = ingest_paths(dh, paths, source=source, mapping=mapping, progress=tick, chunk_rows=chunk_rows,
+                                  ledger=ledger)
     except FileNotFoundError as exc:
         console.print(f"[red]{t('error.missing_file', path=exc.args[0])}[/red]")
         raise typer.Exit(2) from exc

@@ -80,7 +80,8 @@ class IngestReport:
     unmatched: list[str] = field(default_factory=list)
     new_records: dict[str, int] = field(default_factory=dict)
     new_versions: dict[str, int] = field(default_factory=dict)
-    leaf_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    leaves: dict[str, int] = field(default_factory=dict)  # record type → leaves appended to the ledger
+    checkpoint: str | None = None  # signed checkpoint note after the batch
     elapsed_s: float = 0.0
 
     def total(self, name: str) -> int:
@@ -103,6 +104,8 @@ class IngestReport:
             "new_versions": self.new_versions,
             "files": [f.__dict__ | {"reconciled": f.reconciled} for f in self.files],
             "unmatched": self.unmatched,
+            "ledger_leaves": self.leaves,
+            "checkpoint": self.checkpoint,
             "elapsed_s": round(self.elapsed_s, 3),
         }
 
@@ -467,26 +470,26 @@ def ingest(
 
 
 def _commit(run: _Run, on_store: Callable[[RecordType, pa.Table], Any] | None) -> None:
-    """Move the batch's finished parts into the home (renames), then notify ``on_store``.
+    """Hand the batch's new records to ``on_store`` (the ledger), then move them into the home.
 
     Nothing of a batch reaches the home before every record type has been deduplicated, so a
-    failure midway leaves the home as it was.
+    failure midway leaves the home as it was. The ledger sees the records first: a record in the
+    store is then always provable (a crash between the two leaves at worst a logged record that a
+    re-run stores, and the ledger skips record ids it already holds).
     """
-    moved: list[tuple[RecordType, Path]] = []
+    parts: list[tuple[RecordType, Path]] = []
     for rt in RecordType:
         src = run.stage / "_out" / rt.value
-        if not src.exists():
-            continue
+        if src.exists():
+            parts.extend((rt, path) for path in sorted(src.glob("*.parquet")))
+    if on_store is not None:
+        for rt, path in parts:
+            on_store(rt, pq.read_table(path))
+    for rt, path in parts:
         dst = run.home.table_dir(rt)
         dst.mkdir(parents=True, exist_ok=True)
-        for path in sorted(src.glob("*.parquet")):
-            target = dst / path.name
-            path.replace(target)
-            moved.append((rt, target))
+        path.replace(dst / path.name)
     run.commit_quarantine()
-    if on_store is not None:
-        for rt, path in moved:
-            on_store(rt, pq.read_table(path))
 
 
 def _count_lines(report: IngestReport, run: _Run, tables: list[pa.Table]) -> None:
