@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from firmscore.model.grades import DEFAULT_GRADE, Grade, MasterScale, score_band
 
@@ -52,3 +54,26 @@ def test_invalid_scales_are_refused() -> None:
 def test_score_bands_follow_architecture() -> None:
     bands = score_band([1000, 1299.9, 1300, 1450, 1500, 1600, 2000])
     assert list(bands) == ["poor", "poor", "medium", "good", "excellent", "outstanding", "outstanding"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_grades=st.integers(7, 20),
+    pd_best=st.floats(1e-5, 1e-2),
+    ratio=st.floats(5.0, 5000.0),
+    pds=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=50),
+)
+def test_any_geometric_scale_tiles_unit_interval(n_grades: int, pd_best: float, ratio: float, pds: list[float]) -> None:
+    pd_worst = min(pd_best * ratio, 0.9)
+    if pd_worst <= pd_best:
+        return
+    scale = MasterScale.geometric(n_grades, pd_best, pd_worst)
+    edges = scale.edges
+    assert edges[0] == 0.0 and edges[-1] == 1.0 and np.all(np.diff(edges) > 0)
+    idx = scale.grade_index(np.array(pds))
+    ordered = scale.grade_index(np.sort(pds))
+    assert np.all(np.diff(ordered) >= 0)
+    p = np.array(pds)
+    inside = p < 1.0
+    assert np.all((edges[idx[inside]] <= p[inside]) & (p[inside] < edges[idx[inside] + 1]))
+    assert np.all(idx[~inside] == n_grades)
