@@ -68,3 +68,10 @@ def test_hosmer_lemeshow_accepts_calibrated_rejects_miscalibrated() -> None:
     g = bad.groups
     expected_stat = (((g.observed - g.expected) ** 2) / (g.n * g.mean_pd * (1 - g.mean_pd))).sum()
     assert bad.statistic == pytest.approx(expected_stat)
+
+
+def test_hosmer_lemeshow_with_too_few_groups_is_no_test() -> None:
+    pd_ = np.repeat([0.01, 0.05], 500)
+    y = (np.random.default_rng(0).random(1000) < pd_).astype(int)
+    result = hosmer_lemeshow(pd_, y, in_sample=True)
+    assert np.isnan(result.p_value) and result.dof == 0 and not result.rejected()

@@ -184,6 +184,9 @@ def hosmer_lemeshow(
     in_sample : bool
         ``True`` when the PDs were fitted on these outcomes (``G − 2`` degrees of freedom);
         ``False`` for an independent validation sample (``G`` degrees of freedom).
+
+    With too few usable groups for a positive number of degrees of freedom the p-value is NaN
+    (no test, never a rejection) rather than an error, so a report on a coarse model still renders.
     """
     p = np.asarray(pd_, dtype=np.float64).ravel()
     y = np.asarray(y_true, dtype=np.float64).ravel()
@@ -205,7 +208,8 @@ def hosmer_lemeshow(
     contrib = ((frame["observed"] - frame["expected"]) ** 2 / variance).where(valid, 0.0)
     statistic = float(contrib.sum())
     dof = int(valid.sum()) - (2 if in_sample else 0)
-    if dof < 1:
-        raise ValueError(f"Hosmer–Lemeshow needs more groups: {int(valid.sum())} usable")
     frame["contribution"] = contrib
+    if dof < 1:
+        # Too few distinct PDs (e.g. an expert card with a handful of point totals): no test.
+        return HosmerLemeshowResult(statistic, 0, float("nan"), frame)
     return HosmerLemeshowResult(statistic, dof, float(stats.chi2.sf(statistic, dof)), frame)

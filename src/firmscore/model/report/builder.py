@@ -78,6 +78,14 @@ def _pvalue(value: Any) -> str:
     return f"{x:.3g}" if x >= 1e-4 else "<1e-4"
 
 
+def _hl_verdict(p_value: float) -> str:
+    if math.isnan(p_value):
+        return "组数不足，无法检验 / too few groups to test"
+    if p_value < 0.05:
+        return "在 5% 水平拒绝校准良好的假设 / calibration rejected at 5%"
+    return "在 5% 水平未拒绝 / not rejected at 5%"
+
+
 def _count(value: Any) -> str:
     return f"{int(value):,}"
 
@@ -261,8 +269,7 @@ def _render_report(
                     "grades": _grade_table(period),
                     "hl": {
                         "statistic": _fmt(hl.statistic, 2), "dof": hl.dof, "p_value": _pvalue(hl.p_value),
-                        "verdict": "拒绝校准良好的假设 / calibration rejected" if hl.rejected(0.05)
-                        else "未拒绝 / not rejected",
+                        "verdict": _hl_verdict(hl.p_value),
                         "table": _hl_table(period),
                     },
                     "psi": None if period.stability is None else {
