@@ -128,3 +128,11 @@ def test_special_codes_are_not_forced_to_an_extreme() -> None:
     # As a raw number the code would sit below 0 cases and, under the increasing constraint,
     # could not score riskier than 0 cases; as missing it gets its own, higher, risk.
     assert as_code > lowest
+
+
+def test_passes_scikit_learn_estimator_checks() -> None:
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(LGBMChallenger(n_estimators=10, min_child_samples=1), on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results if r["status"] == "failed"]
+    assert not failed

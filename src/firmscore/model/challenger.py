@@ -16,6 +16,7 @@ Directions are given per feature as ``1`` / ``"increasing"`` (risk rises with th
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,10 @@ import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import DataConversionWarning
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from firmscore.datamodel.specials import SPECIAL_CODES
@@ -153,20 +157,48 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         self.special_codes_as_missing = special_codes_as_missing
 
     def _frame(self, X: Any, fitting: bool = False) -> pd.DataFrame:
-        """Features as a float DataFrame in training column order."""
+        """Features as a DataFrame in training column order (arrays get the training names)."""
+        if sparse.issparse(X):
+            raise TypeError("sparse input is not supported by LGBMChallenger; pass a dense array or DataFrame")
+        if not fitting:
+            check_is_fitted(self, "model_")
         if isinstance(X, pd.DataFrame):
-            frame = X
+            frame = X.set_axis([str(c) for c in X.columns], axis=1)
         else:
-            arr = np.asarray(X, dtype=np.float64)
+            raw = np.asarray(X)
+            if np.iscomplexobj(raw):
+                raise ValueError("Complex data not supported")
+            arr = raw.astype(np.float64)
             if arr.ndim != 2:
-                raise ValueError("X must be 2-D")
-            frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+                raise ValueError(
+                    f"X must be 2-D, got {arr.ndim} dimension(s). Reshape your data, e.g. X.reshape(-1, 1)"
+                )
+            if fitting:
+                names = [f"x{i}" for i in range(arr.shape[1])]
+            else:
+                if arr.shape[1] != self.n_features_in_:
+                    raise ValueError(
+                        f"X has {arr.shape[1]} features, but LGBMChallenger is expecting "
+                        f"{self.n_features_in_} features as input"
+                    )
+                names = list(self.feature_names_in_)
+            frame = pd.DataFrame(arr, columns=names)
+        if len(frame) == 0:
+            raise ValueError(f"Found array with 0 sample(s) (shape={frame.shape}) while a minimum of 1 is required.")
+        if frame.shape[1] == 0:
+            raise ValueError(f"Found array with 0 feature(s) (shape={frame.shape}) while a minimum of 1 is required.")
         if fitting:
             return frame
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
             raise ValueError(f"X lacks the features the model was trained on: {missing}")
         return frame[list(self.feature_names_in_)]
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.input_tags.allow_nan = True
+        return tags
 
     def _model_input(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Float features as LightGBM sees them (special codes → NaN when so configured)."""
@@ -183,9 +215,29 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         return [direction_code(monotone.get(c, 0)) for c in columns]
 
     def fit(self, X: Any, y: npt.ArrayLike) -> LGBMChallenger:
-        """Fit on features ``X`` (DataFrame or array) and outcome ``y`` (1 = default)."""
+        """Fit on features ``X`` (DataFrame or array) and outcome ``y`` (1 = default).
+
+        Any two labels are accepted; the larger (``classes_[1]``, i.e. 1 for 0/1 labels) is the
+        default event whose probability :meth:`predict_pd` returns.
+        """
+        if y is None:
+            raise ValueError("LGBMChallenger requires y to be passed, but the target y is None")
         frame = self._frame(X, fitting=True)
-        labels = np.asarray(y).ravel()
+        labels = np.asarray(y)
+        if labels.ndim == 2 and labels.shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected; it is flattened",
+                DataConversionWarning,
+                stacklevel=2,
+            )
+            labels = labels.ravel()
+        target_type = type_of_target(labels)
+        if target_type == "multiclass":
+            raise ValueError("Only binary classification is supported: y must be 1 = default, 0 = not")
+        if target_type not in {"binary"}:
+            raise ValueError(
+                f"Unknown label type: {target_type}; LGBMChallenger needs a binary outcome (1 = default)"
+            )
         if labels.size != len(frame):
             raise ValueError(f"X has {len(frame)} rows but y has {labels.size}")
         columns = [str(c) for c in frame.columns]
@@ -194,8 +246,13 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         if non_numeric:
             raise ValueError(f"features must be numeric (encode categories first): {non_numeric}")
         self.classes_ = np.unique(labels)
-        if not np.array_equal(self.classes_, [0, 1]):
-            raise ValueError(f"y must hold both 0 and 1, got classes {self.classes_.tolist()}")
+        if self.classes_.size != 2:
+            raise ValueError(
+                f"y must hold two classes (non-default, default), got {self.classes_.size} class: "
+                f"{self.classes_.tolist()}"
+            )
+        if not np.all(np.isfinite(frame.to_numpy(dtype=np.float64, na_value=0.0))):
+            raise ValueError("X contains infinite values; replace them (NaN is allowed: it means missing)")
         self.feature_names_in_ = np.asarray(columns, dtype=object)
         self.n_features_in_ = len(columns)
         self.monotone_constraints_ = self._constraints(columns)
@@ -217,7 +274,7 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
             force_row_wise=True,
             verbose=-1,
         )
-        self.model_.fit(self._model_input(frame), labels.astype(np.int64))
+        self.model_.fit(self._model_input(frame), (labels == self.classes_[1]).astype(np.int64))
         return self
 
     def predict_proba(self, X: Any) -> FloatArray:
@@ -229,9 +286,10 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         """Probability of default (the second column of :meth:`predict_proba`)."""
         return self.predict_proba(X)[:, 1]
 
-    def predict(self, X: Any) -> npt.NDArray[np.int64]:
+    def predict(self, X: Any) -> npt.NDArray[Any]:
         """1 where the PD exceeds one half (rarely useful in credit; use :meth:`predict_pd`)."""
-        return (self.predict_pd(X) > 0.5).astype(np.int64)
+        flagged = (self.predict_pd(X) > 0.5).astype(np.intp)
+        return np.asarray(self.classes_[flagged])
 
     def contributions(self, X: Any) -> pd.DataFrame:
         """Per-feature contributions to the log-odds of default, plus ``bias`` (they sum to it)."""
