@@ -39,7 +39,7 @@ class EdgeType(StrEnum):
 #: Who may be the source of each edge type (rows of its matrix).
 SOURCE_KIND: dict[EdgeType, SourceKind] = {
     EdgeType.SHAREHOLDING: SourceKind.ANY,
-    EdgeType.INVESTMENT: SourceKind.ANY,
+    EdgeType.INVESTMENT: SourceKind.ENTERPRISE,  # an enterprise's outward investment
     EdgeType.LEGAL_REPRESENTATIVE: SourceKind.PERSON,
     EdgeType.OFFICER: SourceKind.PERSON,
     EdgeType.GUARANTEE: SourceKind.ENTERPRISE,
