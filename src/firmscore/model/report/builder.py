@@ -292,7 +292,8 @@ def _render_report(
         for p_i in range(n_periods):
             fig = roc_figure(
                 f"roc_compare_p{p_i}", [(m.name, m.periods[p_i]) for m in models],
-                ("各模型 ROC 对比", "ROC of each model"),
+                (f"各模型 ROC 对比：{models[0].periods[p_i].label}",
+                 f"ROC of each model: {models[0].periods[p_i].label}"),
             )
             figures.append(fig)
             overlays.append({"label": models[0].periods[p_i].label, "figure": fig})
