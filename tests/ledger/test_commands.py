@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from typer.testing import CliRunner
 
 from firmscore.cli import app
@@ -11,6 +9,7 @@ from firmscore.ledger import EvidenceLedger, NoteVerifier, verify_checkpoint
 from firmscore.store import DataHome
 
 from .conftest import event_table
+from .tampering import attacker, replace_in_leaf
 
 
 def test_ledger_commands(home: DataHome) -> None:
@@ -32,9 +31,6 @@ def test_ledger_commands(home: DataHome) -> None:
     assert "proof verifies" in erased.output
     missing = runner.invoke(app, ["ledger", "prove", "nope", "--home", h])
     assert missing.exit_code == 1 and "not in the ledger" in missing.output
-    con = sqlite3.connect(str(home.root / "ledger" / "ledger.db"))
-    con.execute("DROP TRIGGER ledger_leaves_no_delete")
-    con.execute("DELETE FROM ledger_leaves WHERE leaf_index = 4")
-    con.commit()
+    replace_in_leaf(attacker(home.root / "ledger" / "ledger.db"), 4, b'"src-4"', b'"src-9"')
     bad = runner.invoke(app, ["ledger", "verify", "--home", h])
-    assert bad.exit_code == 1 and "leaf 4 was removed" in bad.output
+    assert bad.exit_code == 1 and "leaf 4 was modified" in bad.output

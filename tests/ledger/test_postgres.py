@@ -6,6 +6,7 @@ import psycopg
 import pytest
 
 from firmscore.ledger import EvidenceLedger
+from firmscore.ledger.bundles import join_bundle, split_bundle
 from firmscore.ledger.log import MerkleLog
 from firmscore.ledger.storage import open_storage
 from firmscore.ledger.verify import verify_consistency, verify_inclusion
@@ -38,15 +39,18 @@ def test_append_prove_restart_and_erase(pg_ledger: EvidenceLedger, pg_url: str) 
 def test_triggers_refuse_changes_and_tampering_is_named(pg_ledger: EvidenceLedger) -> None:
     pg_ledger.append_records("event", event_table(["invoice_out"] * 400))
     conn = pg_ledger.storage.conn
-    for sql in ("UPDATE ledger_leaves SET data = data", "DELETE FROM ledger_tiles", "TRUNCATE ledger_states"):
+    for sql in ("UPDATE ledger_bundles SET entries = entries", "DELETE FROM ledger_tiles", "TRUNCATE ledger_states"):
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             conn.execute(sql)
         conn.rollback()
-    for table in ("ledger_leaves", "ledger_tiles"):
-        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-    conn.execute("UPDATE ledger_leaves SET data = replace(encode(data, 'escape'), 'E0003', 'E0333')::bytea "
-                 "WHERE leaf_index = 3")
-    conn.execute("DELETE FROM ledger_leaves WHERE leaf_index = 301")
+    conn.execute("ALTER TABLE ledger_bundles DISABLE TRIGGER USER")
+    width, blob = conn.execute("SELECT width, entries FROM ledger_bundles WHERE bundle_index = 0 "
+                               "ORDER BY width DESC LIMIT 1").fetchone()
+    entries = split_bundle(bytes(blob))
+    entries[3] = entries[3].replace(b'"src-3"', b'"src-8"')
+    conn.execute("UPDATE ledger_bundles SET entries = %s WHERE bundle_index = 0 AND width = %s",
+                 (join_bundle(entries), width))
+    conn.execute("DELETE FROM ledger_bundles WHERE bundle_index = 1")
     conn.commit()
     kinds = pg_ledger.verify_all().kinds()
-    assert kinds["leaf_modified"] == ["3"] and kinds["leaf_removed"] == ["301"]
+    assert kinds["leaf_modified"] == ["3"] and kinds["leaf_removed"] == [str(i) for i in range(256, 400)]

@@ -19,6 +19,7 @@ from firmscore.ledger.storage.sqlite import SqliteStorage
 from firmscore.store import DataHome
 
 from .conftest import event_table
+from .tampering import attacker, replace_in_leaf, rewrite_bundle
 
 TYPES = ["invoice_out", "tax_payment", "lawsuit", "annual_report", "penalty"]
 
@@ -35,14 +36,6 @@ def filled(home: DataHome) -> Iterator[tuple[EvidenceLedger, Path]]:
     led.close()
 
 
-def attacker(path: Path) -> sqlite3.Connection:
-    """A raw connection that has removed every trigger, as an attacker would."""
-    con = sqlite3.connect(str(path), isolation_level=None)
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        con.execute(f"DROP TRIGGER {name}")
-    return con
-
-
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
 def test_triggers_refuse_update_and_delete(filled: tuple[EvidenceLedger, Path], table: str) -> None:
     _, path = filled
@@ -57,28 +50,28 @@ def test_triggers_refuse_update_and_delete(filled: tuple[EvidenceLedger, Path], 
 
 def test_modified_leaf_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
     led, path = filled
-    attacker(path).execute(
-        "UPDATE ledger_leaves SET data = CAST(replace(CAST(data AS TEXT), 'E0001', 'E0999') AS BLOB) "
-        "WHERE leaf_index = 1"
-    )
+    replace_in_leaf(attacker(path), 1, b'"subject_id":"E0001"', b'"subject_id":"E0999"')
     report = led.verify_all()
-    assert report.kinds()["leaf_modified"] == ["1"]
-    assert not report.ok and "leaf 1 was modified" in report.problems[0].en
+    assert report.kinds() == {"leaf_modified": ["1"]}
+    assert "leaf 1 was modified" in report.problems[0].en
 
 
 def test_removed_leaves_are_named(filled: tuple[EvidenceLedger, Path]) -> None:
     led, path = filled
-    attacker(path).execute("DELETE FROM ledger_leaves WHERE leaf_index IN (7, 450)")
+    con = attacker(path)
+    con.execute("DELETE FROM ledger_bundles WHERE bundle_index = 1")  # leaves 256..511
+    rewrite_bundle(con, 2, lambda entries: entries[:-1])  # drop the last leaf, 599
     kinds = led.verify_all().kinds()
-    assert kinds["leaf_removed"] == ["7", "450"]
+    assert kinds["leaf_removed"] == [str(i) for i in range(256, 512)] + ["599"]
 
 
 def test_reordered_leaves_are_named(filled: tuple[EvidenceLedger, Path]) -> None:
     led, path = filled
     con = attacker(path)
-    con.execute("UPDATE ledger_leaves SET leaf_index = -1 WHERE leaf_index = 3")
-    con.execute("UPDATE ledger_leaves SET leaf_index = 3 WHERE leaf_index = 300")
-    con.execute("UPDATE ledger_leaves SET leaf_index = 300 WHERE leaf_index = -1")
+    leaf3, leaf300 = led.storage.read_leaf(3), led.storage.read_leaf(300)
+    assert leaf3 is not None and leaf300 is not None
+    rewrite_bundle(con, 0, lambda e: [*e[:3], leaf300, *e[4:]])
+    rewrite_bundle(con, 1, lambda e: [*e[:44], leaf3, *e[45:]])
     report = led.verify_all()
     assert report.kinds()["leaf_reordered"] == ["3", "300"]
     assert any("leaf 3 holds the entry of leaf 300" in p.en for p in report.problems)
@@ -106,7 +99,7 @@ def test_consistent_forgery_fails_on_signed_checkpoints(filled: tuple[EvidenceLe
     """Rewrite a leaf and recompute every tile and state: only the signatures can catch it, and they do."""
     led, path = filled
     con = attacker(path)
-    datas = [bytes(d) for (d,) in con.execute("SELECT data FROM ledger_leaves ORDER BY leaf_index")]
+    datas = [d for _, d in led.storage.read_leaves(0, 600)]
     assert b"E0010" in datas[10]
     datas[10] = datas[10].replace(b"E0010", b"E9999")
     forged = MerkleLog(SqliteStorage(tmp_path / "forged.db"))
@@ -114,7 +107,7 @@ def test_consistent_forgery_fails_on_signed_checkpoints(filled: tuple[EvidenceLe
         forged.append(datas[lo : lo + 200])
     forged.storage.close()
     con.execute(f"ATTACH DATABASE '{tmp_path / 'forged.db'}' AS f")
-    for table in ("ledger_leaves", "ledger_tiles", "ledger_states"):
+    for table in ("ledger_bundles", "ledger_tiles", "ledger_states"):
         con.execute(f"DELETE FROM main.{table}")
         con.execute(f"INSERT INTO main.{table} SELECT * FROM f.{table}")
     con.execute("DETACH DATABASE f")

@@ -1,6 +1,7 @@
 """Full re-verification of a stored ledger: re-hash everything and name what was tampered with.
 
-The audit trusts nothing in the database. It re-hashes every leaf's data and compares it with the
+The audit trusts nothing in the database. It checks the framing of every leaf bundle version,
+re-hashes every leaf's data and compares it with the
 leaf hash stored in the level-0 tiles (naming modified, removed and reordered leaves), recomputes
 every tile's interior rows and the links between tile levels (naming modified nodes and missing
 tiles), recomputes the root at every recorded tree size and compares it with the state rows and
@@ -18,6 +19,7 @@ from itertools import groupby
 
 from firmscore.i18n import both
 from firmscore.ledger import proofs
+from firmscore.ledger.bundles import BundleError, split_bundle
 from firmscore.ledger.checkpoint import CheckpointError, NoteVerifier, verify_checkpoint
 from firmscore.ledger.hasher import HASH_SIZE, hash_children, hash_leaves
 from firmscore.ledger.storage.base import SqlStorage, TileRow
@@ -149,6 +151,24 @@ def _check_leaves(storage: SqlStorage, size: int, report: LedgerVerifyReport, pr
         report.add("leaf_unexpected", str(size + j), "ledger.leaf_unexpected", index=size + j)
 
 
+def _check_bundles(storage: SqlStorage, report: LedgerVerifyReport) -> None:
+    """Every stored bundle version is well framed, holds ``width`` entries and is a prefix of the widest."""
+    for index, group in groupby(storage.iter_bundles(), key=lambda r: r[0]):
+        versions = list(group)
+        try:
+            widest = split_bundle(versions[-1][2])
+        except BundleError:
+            report.add("bundle_malformed", str(index), "ledger.bundle_malformed", index=index)
+            continue
+        for _, width, blob in versions:
+            try:
+                ok = split_bundle(blob) == widest[:width] and len(widest) >= width
+            except BundleError:
+                ok = False
+            if not ok:
+                report.add("bundle_malformed", f"{index}@{width}", "ledger.bundle_malformed", index=f"{index}@{width}")
+
+
 def _check_tiles(storage: SqlStorage, size: int, report: LedgerVerifyReport) -> None:
     """Recompute each tile's rows from its bottom row and check the links between tile levels."""
     expected = {(lv, ix): w for lv, ix, w in _expected_tiles(size)}
@@ -241,6 +261,7 @@ def audit_log(
         report_root = root
     report = LedgerVerifyReport(tree_size=size, root=report_root)
     _check_leaves(storage, size, report, progress)
+    _check_bundles(storage, report)
     _check_tiles(storage, size, report)
     _check_roots(storage, verifier, states, report)
     storage.end_read()

@@ -25,6 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "节点 (层 {level}, 序号 {index}) 被修改",
         "node (level {level}, index {index}) was modified",
     ),
+    "ledger.bundle_malformed": (
+        "叶子数据包 {index} 被篡改或格式错误",
+        "leaf bundle {index} was altered or is malformed",
+    ),
     "ledger.tile_removed": ("瓦片 {level}/{index} 缺失", "tile {level}/{index} was removed"),
     "ledger.tile_malformed": ("瓦片 {level}/{index} 格式错误", "tile {level}/{index} is malformed"),
     "ledger.root_mismatch": (

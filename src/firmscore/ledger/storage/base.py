@@ -12,9 +12,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from firmscore.ledger.bundles import BUNDLE_WIDTH, BundleError, frame, join_bundle, split_bundle
+
 #: Tables whose rows may never change or disappear.
 APPEND_ONLY_TABLES: tuple[str, ...] = (
-    "ledger_leaves",
+    "ledger_bundles",
     "ledger_tiles",
     "ledger_states",
     "ledger_records",
@@ -36,9 +38,11 @@ class LedgerStorage(Protocol):
     def states(self) -> list[tuple[int, bytes]]: ...
     def insert_state(self, size: int, root: bytes, created_at: str) -> None: ...
     def insert_leaves(self, first_index: int, datas: Sequence[bytes]) -> None: ...
+    def read_bundle(self, index: int) -> tuple[int, bytes] | None: ...
     def read_leaf(self, index: int) -> bytes | None: ...
     def read_leaves(self, start: int, end: int) -> list[tuple[int, bytes]]: ...
-    def iter_leaves(self, start: int, end: int, chunk: int = ...) -> Iterator[list[tuple[int, bytes]]]: ...
+    def iter_bundles(self) -> Iterator[tuple[int, int, bytes]]: ...
+    def count_leaves_from(self, start: int) -> int: ...
     def insert_tiles(self, rows: Sequence[TileRow]) -> None: ...
     def read_tile(self, level: int, index: int) -> tuple[int, bytes] | None: ...
     def iter_tiles(self) -> Iterator[TileRow]: ...
@@ -82,7 +86,8 @@ class SqlStorage:
     def schema_statements(self) -> list[str]:
         b, i = self.blob_type, self.bigint_type
         return [
-            f"CREATE TABLE ledger_leaves (leaf_index {i} PRIMARY KEY, data {b} NOT NULL)",
+            f"CREATE TABLE ledger_bundles (bundle_index {i} NOT NULL, width INTEGER NOT NULL, entries {b} NOT NULL, "
+            "PRIMARY KEY (bundle_index, width))",
             f"CREATE TABLE ledger_tiles (tile_level INTEGER NOT NULL, tile_index {i} NOT NULL, "
             f"width INTEGER NOT NULL, hashes {b} NOT NULL, PRIMARY KEY (tile_level, tile_index, width))",
             f"CREATE TABLE ledger_states (tree_size {i} PRIMARY KEY, root {b} NOT NULL, created_at TEXT NOT NULL)",
@@ -99,7 +104,7 @@ class SqlStorage:
 
     def create_schema(self) -> None:
         """Create tables and append-only triggers once (idempotent)."""
-        if self.table_exists("ledger_leaves"):
+        if self.table_exists("ledger_bundles"):
             return
         with self.transaction() as cur:
             for stmt in [*self.schema_statements(), *self.trigger_statements()]:
@@ -165,39 +170,79 @@ class SqlStorage:
 
     # ------------------------------------------------------------------ leaves and tiles
     def insert_leaves(self, first_index: int, datas: Sequence[bytes]) -> None:
-        self._many(
-            "INSERT INTO ledger_leaves (leaf_index, data) VALUES (?, ?)",
-            zip(range(first_index, first_index + len(datas)), datas, strict=True),
+        """Store leaves ``first_index ..`` as bundle rows (the open bundle is re-stored at its new width)."""
+        framed = frame(datas)
+        bundle, offset = divmod(first_index, BUNDLE_WIDTH)
+        head = b""
+        if offset:
+            got = self.read_bundle(bundle)
+            if got is None or got[0] < offset:
+                raise RuntimeError(f"leaf bundle {bundle} with {offset} entries is missing")
+            head = join_bundle(split_bundle(got[1])[:offset])
+        rows = []
+        pos = 0
+        while pos < len(framed):
+            take = min(BUNDLE_WIDTH - offset, len(framed) - pos)
+            rows.append((bundle, offset + take, head + b"".join(framed[pos : pos + take])))
+            pos += take
+            bundle, offset, head = bundle + 1, 0, b""
+        self._many("INSERT INTO ledger_bundles (bundle_index, width, entries) VALUES (?, ?, ?)", rows)
+
+    def read_bundle(self, index: int) -> tuple[int, bytes] | None:
+        """(width, blob) of the widest stored version of leaf bundle ``index``."""
+        row = self._one(
+            "SELECT width, entries FROM ledger_bundles WHERE bundle_index = ? ORDER BY width DESC LIMIT 1", (index,)
         )
+        return (int(row[0]), bytes(row[1])) if row else None
 
     def read_leaf(self, index: int) -> bytes | None:
-        row = self._one("SELECT data FROM ledger_leaves WHERE leaf_index = ?", (index,))
-        return bytes(row[0]) if row else None
-
-    def iter_leaves(self, start: int, end: int, chunk: int = 65536) -> Iterator[list[tuple[int, bytes]]]:
-        """Leaves with ``start <= index < end`` in index order, ``chunk`` at a time (gaps are not filled)."""
-        lo = start
-        while lo < end:
-            hi = min(lo + chunk, end)
-            rows = self._all(
-                "SELECT leaf_index, data FROM ledger_leaves WHERE leaf_index >= ? AND leaf_index < ? "
-                "ORDER BY leaf_index",
-                (lo, hi),
-            )
-            yield [(int(i), bytes(d)) for i, d in rows]
-            lo = hi
+        bundle, pos = divmod(index, BUNDLE_WIDTH)
+        got = self.read_bundle(bundle)
+        if got is None:
+            return None
+        entries = split_bundle(got[1])
+        return entries[pos] if pos < len(entries) else None
 
     def read_leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
-        """Stored leaves with ``start <= index < end``, in index order."""
+        """Stored leaves with ``start <= index < end``, in index order (missing ones are left out)."""
         rows = self._all(
-            "SELECT leaf_index, data FROM ledger_leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
-            (start, end),
+            "SELECT bundle_index, width, entries FROM ledger_bundles WHERE bundle_index >= ? AND bundle_index < ? "
+            "ORDER BY bundle_index, width",
+            (start // BUNDLE_WIDTH, (end + BUNDLE_WIDTH - 1) // BUNDLE_WIDTH),
         )
-        return [(int(i), bytes(d)) for i, d in rows]
+        widest: dict[int, bytes] = {int(b): bytes(e) for b, _, e in rows}  # later (wider) rows win
+        out: list[tuple[int, bytes]] = []
+        for b in sorted(widest):
+            try:
+                entries = split_bundle(widest[b])
+            except BundleError:
+                continue  # a broken bundle: its leaves are reported as removed
+            base = b * BUNDLE_WIDTH
+            out.extend((base + i, d) for i, d in enumerate(entries) if start <= base + i < end)
+        return out
+
+    def iter_bundles(self) -> Iterator[tuple[int, int, bytes]]:
+        """Every stored bundle version, ordered by (bundle index, width)."""
+        cur = self.conn.cursor()
+        try:
+            cur.execute("SELECT bundle_index, width, entries FROM ledger_bundles ORDER BY 1, 2")
+            while batch := cur.fetchmany(1024):
+                for b, w, e in batch:
+                    yield int(b), int(w), bytes(e)
+        finally:
+            cur.close()
 
     def count_leaves_from(self, start: int) -> int:
-        row = self._one("SELECT count(*) FROM ledger_leaves WHERE leaf_index >= ?", (start,))
-        return int(row[0])
+        """How many stored leaves have an index ``>= start`` (leaves beyond the recorded tree)."""
+        b, off = divmod(start, BUNDLE_WIDTH)
+        row = self._one("SELECT max(width) FROM ledger_bundles WHERE bundle_index = ?", (b,))
+        first = max(0, int(row[0]) - off) if row and row[0] is not None else 0
+        rest = self._one(
+            "SELECT coalesce(sum(w), 0) FROM (SELECT max(width) AS w FROM ledger_bundles WHERE bundle_index > ? "
+            "GROUP BY bundle_index) t",
+            (b,),
+        )
+        return first + int(rest[0])
 
     def insert_tiles(self, rows: Sequence[TileRow]) -> None:
         self._many("INSERT INTO ledger_tiles (tile_level, tile_index, width, hashes) VALUES (?, ?, ?, ?)", rows)
