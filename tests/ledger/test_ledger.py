@@ -153,3 +153,19 @@ def test_bad_input_names_the_problem(ledger: EvidenceLedger) -> None:
     blank = table.set_column(table.schema.get_field_index("record_id"), "record_id", pa.array([""]))
     with pytest.raises(EncodingError, match="row 0, field 'record_id'"):
         ledger.append_records("event", blank)
+
+
+def test_two_writers_on_one_file_stay_consistent(home: DataHome) -> None:
+    """Each append takes the write lock and catches up with the other writer's batches first."""
+    a, b = EvidenceLedger.for_home(home), EvidenceLedger.for_home(home)
+    try:
+        for k in range(4):
+            writer = a if k % 2 == 0 else b
+            got = writer.append_records("event", event_table(["invoice_out"] * 300, start=300 * k))
+            assert got.tolist() == list(range(300 * k, 300 * (k + 1)))
+        assert a.size == b.size == 1200 and a.log.root == b.log.root
+        assert a.verify_all().ok
+        a.prove("ev-000950").verify(b.verifier)
+    finally:
+        a.close()
+        b.close()

@@ -60,6 +60,11 @@ class MerkleLog:
     # ------------------------------------------------------------------ state
     def reload(self) -> None:
         """Read the latest state and the right edge of the tree (a few queries, independent of size)."""
+        self._load_state()
+        self.storage.end_read()
+
+    def _load_state(self) -> None:
+        """:meth:`reload` without ending the read transaction (safe inside a write transaction)."""
         state = self.storage.latest_state()
         size, root = state if state else (0, EMPTY_ROOT)
         edge: list[_EdgeTile] = []
@@ -78,7 +83,6 @@ class MerkleLog:
             level += 1
             if count < TILE_WIDTH:
                 break
-        self.storage.end_read()
         self.size, self.root, self._edge = size, root, edge
 
     def refresh(self) -> None:
@@ -113,9 +117,10 @@ class MerkleLog:
         return first
 
     def refresh_in_transaction(self) -> None:
+        """Catch up with other writers after taking the write lock, without ending the transaction."""
         state = self.storage.latest_state()
         if (state[0] if state else 0) != self.size:
-            self.reload()
+            self._load_state()
 
     def _grow(self, edge: list[_EdgeTile], new_hashes: list[bytes]) -> list[TileRow]:
         """Push new level-0 hashes through the tile levels; returns the tile rows to store."""
