@@ -22,7 +22,14 @@ from firmscore.model.backtest import LIGHT_LABELS, TrafficLights
 from firmscore.model.grades import MasterScale
 from firmscore.model.report.card import ModelCard
 from firmscore.model.report.evaluation import ModelValidation, PeriodData, PeriodResult, evaluate_model
-from firmscore.model.report.plots import Figure, distribution_figure, grade_figure, ks_figure, roc_figure
+from firmscore.model.report.plots import (
+    Figure,
+    calibration_figure,
+    distribution_figure,
+    grade_figure,
+    ks_figure,
+    roc_figure,
+)
 from firmscore.model.stability import STABILITY_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -258,6 +265,11 @@ def _render_report(
                     f"distribution_{tag}", period, ("按结果划分的分数分布", "Score distribution by outcome")),
                 "grades": grade_figure(
                     f"grades_{tag}", period, ("各等级实际违约率与 PD", "Observed default rate and PD per grade")),
+                "calibration": calibration_figure(
+                    f"calibration_{tag}",
+                    period,
+                    ("校准图：预测 PD 与实际违约率", "Reliability: predicted PD and observed rate"),
+                ),
             }
             figures.extend(figs.values())
             hl = period.hosmer_lemeshow

@@ -140,3 +140,22 @@ def grade_figure(name: str, period: PeriodResult, caption: tuple[str, str]) -> F
     ax.set_ylabel("12-month default rate")
     ax.legend(fontsize=8)
     return Figure(name, *caption, _render(fig))
+
+
+def calibration_figure(name: str, period: PeriodResult, caption: tuple[str, str]) -> Figure:
+    """Reliability diagram: observed default rate against mean PD per Hosmer–Lemeshow group."""
+    groups = period.hosmer_lemeshow.groups
+    observed = (groups["observed"] / groups["n"]).to_numpy(dtype=np.float64)
+    predicted = groups["mean_pd"].to_numpy(dtype=np.float64)
+    fig, ax = _subplots(5.0, 4.6)
+    floor = 1e-4
+    lo = max(floor, float(min(predicted.min(), observed[observed > 0].min() if (observed > 0).any() else 1.0)) / 2)
+    hi = min(1.0, float(max(predicted.max(), observed.max())) * 2)
+    ax.plot([lo, hi], [lo, hi], color="grey", linestyle=":", linewidth=1, label="perfect calibration")
+    ax.scatter(predicted, np.maximum(observed, floor), s=12 + 60 * groups["n"] / groups["n"].max(), label="PD groups")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("mean predicted PD")
+    ax.set_ylabel("observed default rate")
+    ax.legend(fontsize=8, loc="upper left")
+    return Figure(name, *caption, _render(fig))
