@@ -70,9 +70,19 @@ def test_bootstrap_is_seeded_and_covers_estimate() -> None:
     assert not np.array_equal(a1, a3)
     # The bootstrap distribution is centred on the full-sample AUC.
     assert abs(a1.mean() - roc_auc(y, s)) < 0.01
-    # A bootstrap replicate equals the AUC of the explicitly resampled data.
     ub, _ = bootstrap_auc_ks(y, s, n_bootstrap=50, seed=5, stratified=False)
     assert np.all((ub > 0.5) & (ub < 1.0))
+
+
+def test_bootstrap_spread_matches_hanley_mcneil() -> None:
+    """The bootstrap standard error agrees with the Hanley–McNeil (1982) analytical one."""
+    y, s = _sample(6000, seed=11)
+    auc = roc_auc(y, s)
+    n_bad, n_good = int(y.sum()), int((1 - y).sum())
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    se = np.sqrt((auc * (1 - auc) + (n_bad - 1) * (q1 - auc**2) + (n_good - 1) * (q2 - auc**2)) / (n_bad * n_good))
+    boot, _ = bootstrap_auc_ks(y, s, n_bootstrap=800, seed=2)
+    assert boot.std() == pytest.approx(se, rel=0.2)
 
 
 def test_discrimination_interval_and_direction() -> None:
