@@ -129,6 +129,7 @@ class Result:
     model: str
     aucs: list[float]
     seconds: float
+    degenerate_folds: int
 
 
 def run(dataset: PublicDataset, specs: list[ModelSpec], folds: int, seed: int, progress: Progress) -> list[Result]:
@@ -137,14 +138,20 @@ def run(dataset: PublicDataset, specs: list[ModelSpec], folds: int, seed: int, p
     results = []
     task = progress.add_task(dataset.name, total=len(splits) * len(specs))
     for spec in specs:
-        aucs, start = [], time.perf_counter()
+        aucs, start, degenerate = [], time.perf_counter(), 0
         for train, test in splits:
             xt, xv = dataset.X.iloc[train], dataset.X.iloc[test]
-            pd_ = spec.fit_predict(xt, dataset.y[train], xv)
-            aucs.append(float(roc_auc_score(dataset.y[test], pd_)))
+            pd_ = np.asarray(spec.fit_predict(xt, dataset.y[train], xv), dtype=np.float64)
+            # A fold whose predictions collapse (all equal or non-finite) is a failed fit, not a model.
+            if not np.all(np.isfinite(pd_)) or np.unique(pd_).size < 3:
+                degenerate += 1
+            aucs.append(float(roc_auc_score(dataset.y[test], np.nan_to_num(pd_, nan=0.5))))
             progress.advance(task)
         results.append(
-            Result(dataset.name, len(dataset.y), dataset.default_rate, spec.name, aucs, time.perf_counter() - start)
+            Result(
+                dataset.name, len(dataset.y), dataset.default_rate, spec.name, aucs,
+                time.perf_counter() - start, degenerate,
+            )
         )
     return results
 
@@ -178,7 +185,7 @@ def main() -> None:
 
     table = Table(title=f"Stratified {args.folds}-fold CV AUC (seed {args.seed}) / 分层交叉验证 AUC")
     for col in ("dataset", "n", "bad rate", "model", "AUC mean ± sd", "min–max", "AUC / published", "fit s",
-                "published"):
+                "collapsed folds", "published"):
         table.add_column(
             col, justify="left" if col in {"dataset", "model", "published"} else "right", no_wrap=col != "published"
         )
@@ -188,7 +195,7 @@ def main() -> None:
         table.add_row(
             r.dataset, f"{r.n:,}", f"{100 * r.bad_rate:.2f}%", r.model, f"{a.mean():.4f} ± {a.std(ddof=1):.4f}",
             f"{a.min():.3f}–{a.max():.3f}", f"{a.mean() / ref:.3f}" if ref else "n/a (no AUC)",
-            f"{r.seconds:.1f}", PUBLISHED[r.dataset],
+            f"{r.seconds:.1f}", f"{r.degenerate_folds}/{len(r.aucs)}", PUBLISHED[r.dataset],
         )
     console.print(table)
 
