@@ -51,7 +51,8 @@ class _Problem:
     iv: FloatArray  # (n+1, n+1), iv[i, j] of bin [i, j)
     rate: FloatArray  # event rate of bin [i, j)
     valid: npt.NDArray[np.bool_]
-    levels: int  # 1 means "unlimited number of bins" (count not tracked)
+    levels: int  # bin-count levels tracked (1 when unlimited: the count is then not tracked)
+    unlimited: bool
 
 
 def _problem(
@@ -80,8 +81,9 @@ def _problem(
         rate = np.where(cnt > 0, b / np.maximum(cnt, 1e-300), 0.0)
     valid = upper & (cnt >= min_count) & (b >= min_event) & (g >= min_non_event)
     valid[0, n] = True  # one bin for everything: always feasible
-    levels = 1 if max_bins is None or max_bins >= n else max(int(max_bins), 1)
-    return _Problem(n=n, iv=iv, rate=rate, valid=valid, levels=levels)
+    unlimited = max_bins is None or max_bins >= n
+    levels = 1 if unlimited else max(int(max_bins or 1), 1)
+    return _Problem(n=n, iv=iv, rate=rate, valid=valid, levels=levels, unlimited=unlimited)
 
 
 def _prefix_dp(p: _Problem, increasing: bool) -> tuple[FloatArray, IntArray]:
@@ -97,7 +99,7 @@ def _prefix_dp(p: _Problem, increasing: bool) -> tuple[FloatArray, IntArray]:
         valid_j = p.valid[i, i + 1 :]
         if not valid_j.any():
             continue
-        steps = ((0, 0),) if levels == 1 else tuple((m - 1, m) for m in range(1, levels))
+        steps = ((0, 0),) if p.unlimited else tuple((m - 1, m) for m in range(1, levels))
         for src, dst in steps:
             prev = a[src, :i, i]
             if not np.isfinite(prev).any():
@@ -130,7 +132,7 @@ def _best_monotone(p: _Problem, increasing: bool) -> tuple[float, list[int]]:
     val = float(end[m, i])
     if not np.isfinite(val):
         return float(p.iv[0, p.n]), [p.n]
-    return val, _walk(back, m, i, p.n, p.levels == 1)
+    return val, _walk(back, m, i, p.n, p.unlimited)
 
 
 def _best_unimodal(p: _Problem, peak: bool) -> tuple[float, list[int]]:
@@ -141,7 +143,7 @@ def _best_unimodal(p: _Problem, peak: bool) -> tuple[float, list[int]]:
     r, back_r = _prefix_dp(rev, increasing=peak)
     # D[m, i, j] = R[m, n-j, n-i]: best suffix covering [i, n) starting with bin [i, j)
     d = r[:, ::-1, ::-1].transpose(0, 2, 1)
-    if levels == 1:
+    if p.unlimited:
         total = a[0] + d[0] - p.iv
         total = np.where(np.isfinite(total), total, NEG)
         flat = int(np.argmax(total))
@@ -163,8 +165,8 @@ def _best_unimodal(p: _Problem, peak: bool) -> tuple[float, list[int]]:
                 m2 = int(dcum_arg[levels - 1 - lm, i, j])
     if not np.isfinite(val):
         return float(p.iv[0, n]), [n]
-    left = _walk(back_a, m1, i, j, levels == 1)
-    right_rev = _walk(back_r, m2, n - j, n - i, levels == 1)
+    left = _walk(back_a, m1, i, j, p.unlimited)
+    right_rev = _walk(back_r, m2, n - j, n - i, p.unlimited)
     right = [*sorted(n - c for c in right_rev if c != n - j), n]
     right = [c for c in right if c > j]
     return val, sorted(set(left) | set(right))
@@ -184,7 +186,9 @@ def _running_argmax(d: FloatArray) -> IntArray:
 def _reverse(p: _Problem) -> _Problem:
     n = p.n
     flip = lambda m: m[::-1, ::-1].T  # noqa: E731  [i, j) ↔ [n-j, n-i)
-    return _Problem(n=n, iv=flip(p.iv), rate=flip(p.rate), valid=flip(p.valid), levels=p.levels)
+    return _Problem(
+        n=n, iv=flip(p.iv), rate=flip(p.rate), valid=flip(p.valid), levels=p.levels, unlimited=p.unlimited
+    )
 
 
 def _best_unconstrained(p: _Problem) -> tuple[float, list[int]]:
@@ -194,7 +198,7 @@ def _best_unconstrained(p: _Problem) -> tuple[float, list[int]]:
     back = np.full((levels, n + 1), -1, dtype=np.intp)
     f[0, 1:] = score[0, 1:]
     for j in range(1, n + 1):
-        for src, dst in ((0, 0),) if levels == 1 else tuple((m - 1, m) for m in range(1, levels)):
+        for src, dst in ((0, 0),) if p.unlimited else tuple((m - 1, m) for m in range(1, levels)):
             cand = f[src, 1:j] + score[1:j, j]
             if cand.size == 0:
                 continue
@@ -208,7 +212,7 @@ def _best_unconstrained(p: _Problem) -> tuple[float, list[int]]:
     while back[m, j] > 0:
         j = int(back[m, j])
         cuts.append(j)
-        m = m if levels == 1 else m - 1
+        m = m if p.unlimited else m - 1
     return val, sorted(cuts)
 
 

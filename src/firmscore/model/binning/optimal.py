@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from firmscore.datamodel.specials import SPECIAL_CODES
 from firmscore.model.binning.dp import TRENDS, optimal_partition
 from firmscore.model.binning.fitted import FittedBinning
+from firmscore.model.binning.refine import refine_splits
 from firmscore.model.binning.rules import BinRule, as_float, count_edges_below_small
 from firmscore.model.binning.woe import DEFAULT_ALPHA
 
@@ -73,6 +74,9 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
     auto_min_gain : float
         With ``monotonic_trend="auto"``, relative IV gain a peak/valley must bring over the best
         monotone binning to be chosen.
+    refine : bool
+        Move each cut to the best row-level position near it and re-optimise (see
+        :mod:`firmscore.model.binning.refine`).
     """
 
     def __init__(
@@ -88,6 +92,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         special_codes: Any = None,
         alpha: float = DEFAULT_ALPHA,
         auto_min_gain: float = 0.1,
+        refine: bool = True,
     ) -> None:
         self.name = name
         self.dtype = dtype
@@ -100,6 +105,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         self.special_codes = special_codes
         self.alpha = alpha
         self.auto_min_gain = auto_min_gain
+        self.refine = refine
 
     # ------------------------------------------------------------ validation
     def _check_params(self) -> None:
@@ -163,7 +169,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
     def _fit_numerical(self, values: Any, y: FloatArray) -> tuple[FittedBinning, npt.NDArray[np.intp]]:
         codes = self._codes()
         x = as_float(values, self.name)
-        thresholds = _quantile_thresholds(x, codes, int(self.max_n_prebins))
+        thresholds = _quantile_thresholds(x, codes, int(self.max_n_prebins), float(self.min_bin_size) * x.size)
         # One pass puts every row in its pre-bin, special bin or missing bin: the pre-binning is
         # itself a BinRule, so training counts use the same assignment code as scoring.
         pre_rule = BinRule(self.name, "numerical", tuple(thresholds), (), codes)
@@ -176,6 +182,23 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         m = pre_rule.n_regular
         tot_bad, tot_good = float(bad.sum()), float(good.sum())
         part = optimal_partition(good[:m], bad[:m], tot_good, tot_bad, **self._constraints(y.size))
+        if self.refine and len(part.cuts) > 1:
+            coarse = thresholds[np.asarray(part.cuts[:-1]) - 1]
+            extra = np.setdiff1d(self._refined(x, y, coarse, codes, tot_good, tot_bad), thresholds)
+            if extra.size:
+                # Re-index rows against the added thresholds only: a regular pre-bin index moves
+                # up by the number of new thresholds below the value; special and missing bins
+                # shift by the number of new thresholds. Same result as a full recount.
+                extra_below = count_edges_below_small(extra, x)
+                thresholds = np.union1d(thresholds, extra)
+                pre_rule = BinRule(self.name, "numerical", tuple(thresholds), (), codes)
+                pre = np.where(pre < m, pre + extra_below, pre + extra.size)
+                nb = pre_rule.n_bins
+                cnt = np.bincount(pre, minlength=nb).astype(np.float64)
+                bad = np.asarray(np.bincount(pre, weights=y, minlength=nb), dtype=np.float64)
+                good = cnt - bad
+                m = pre_rule.n_regular
+                part = optimal_partition(good[:m], bad[:m], tot_good, tot_bad, **self._constraints(y.size))
         cuts = list(part.cuts) if part.cuts else [m]
         splits = tuple(float(thresholds[c - 1]) for c in cuts[:-1])
         k = len(cuts)
@@ -242,6 +265,28 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
             trend="ascending" if len(cuts) > 1 else "none",
         )
 
+    def _refined(
+        self, x: FloatArray, y: FloatArray, coarse: FloatArray, codes: tuple[Any, ...], tot_good: float, tot_bad: float
+    ) -> FloatArray:
+        """Cut values proposed by :func:`~firmscore.model.binning.refine.refine_splits`."""
+        step = max(1, x.size // _REFINE_SAMPLE_CAP)
+        xs, ys = x[::step], y[::step]
+        keep = np.isfinite(xs)
+        for c in codes:
+            keep &= xs != c
+        xs, ys = xs[keep], ys[keep]
+        order = np.argsort(xs)
+        scale = xs.size / max(float(np.count_nonzero(np.isfinite(x))), 1.0) if step > 1 else 1.0
+        c = self._constraints(y.size)
+        out = refine_splits(
+            xs[order], ys[order], coarse, tot_good * scale, tot_bad * scale,
+            min_count=c["min_count"] * scale, min_event=c["min_event"] * scale,
+            min_non_event=c["min_non_event"] * scale, alpha=c["alpha"],
+        )
+        taken = [v for cd in codes for v in (float(cd), float(np.nextafter(float(cd), -np.inf)))]
+        out = out[~np.isin(out, taken) & (out < xs.max())] if xs.size else out
+        return np.setdiff1d(out, coarse)
+
     # ------------------------------------------------------------- outputs
     def transform(self, x: Any, metric: str = "woe") -> npt.NDArray[Any]:
         """``woe`` (default), bin ``indices`` or bin labels (``bins``) of every value."""
@@ -283,8 +328,14 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
 #: Values used to place pre-bin quantiles (a strided sample above this size).
 _QUANTILE_SAMPLE_CAP = 200_000
 
+#: Values searched by the row-level refinement (a strided sample above this size: row-exact on
+#: small data, where single rows matter; a fine grid on large data, where they do not).
+_REFINE_SAMPLE_CAP = 50_000
 
-def _quantile_thresholds(x: FloatArray, codes: tuple[Any, ...], max_prebins: int) -> FloatArray:
+
+def _quantile_thresholds(
+    x: FloatArray, codes: tuple[Any, ...], max_prebins: int, min_count: float = 0.0
+) -> FloatArray:
     """Distinct finite data values at the pre-bin quantiles of the non-missing, non-special values.
 
     Quantiles come from a strided sample above :data:`_QUANTILE_SAMPLE_CAP` values: deterministic,
@@ -301,6 +352,13 @@ def _quantile_thresholds(x: FloatArray, codes: tuple[Any, ...], max_prebins: int
     if xc.size == 0:
         return np.empty(0)
     qs = np.linspace(0.0, 1.0, max_prebins + 1)[1:-1]
+    clean_share = xc.size / max(sample.size, 1)
+    m = min_count / max(x.size * clean_share, 1.0)
+    if 0.0 < m < 0.25:
+        # The minimum bin size binds at the tails, where a monotone feature's event rate moves
+        # fastest: offer the cuts that leave exactly 1, 1.5, 2 and 3 minimum bins outside.
+        tails = m * np.array([1.0, 1.5, 2.0, 3.0])
+        qs = np.unique(np.concatenate([qs, tails, 1.0 - tails]))
     thr = np.unique(np.quantile(xc, qs, method="inverted_cdf"))
     thr = thr[thr < xc.max()]
     if codes:
