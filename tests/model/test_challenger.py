@@ -130,6 +130,7 @@ def test_special_codes_are_not_forced_to_an_extreme() -> None:
     assert as_code > lowest
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning", "ignore::RuntimeWarning")
 def test_passes_scikit_learn_estimator_checks() -> None:
     from sklearn.utils.estimator_checks import check_estimator
 
