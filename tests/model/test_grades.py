@@ -77,3 +77,22 @@ def test_any_geometric_scale_tiles_unit_interval(n_grades: int, pd_best: float, 
     inside = p < 1.0
     assert np.all((edges[idx[inside]] <= p[inside]) & (p[inside] < edges[idx[inside] + 1]))
     assert np.all(idx[~inside] == n_grades)
+
+
+def test_grade_score_ranges_follow_calibration() -> None:
+    from firmscore.model.calibration import LogisticCalibrator
+    from firmscore.model.grades import grade_score_ranges
+
+    rng = np.random.default_rng(4)
+    score = rng.normal(1450, 80, 20000)
+    y = (rng.random(score.size) < 1 / (1 + np.exp(3 + (score - 1450) / 40))).astype(int)
+    cal = LogisticCalibrator().fit(score, y)
+    scale = MasterScale.geometric()
+    table = grade_score_ranges(scale, cal.score_for_pd)
+    assert table["score_upper"].iloc[0] == 2000 and table["score_lower"].iloc[-1] == 1000
+    np.testing.assert_array_equal(table["score_lower"].iloc[:-1].to_numpy(), table["score_upper"].iloc[1:].to_numpy())
+    # A score inside a grade's range gets that grade through the PD.
+    for row in table.itertuples():
+        if row.score_upper - row.score_lower > 2:
+            mid = (row.score_lower + row.score_upper) / 2
+            assert scale.assign(cal.predict([mid]))[0] == row.grade

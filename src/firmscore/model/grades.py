@@ -18,7 +18,7 @@ floor) and 30 %.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +128,30 @@ class MasterScale:
         rows = [(g.name, g.pd_lower, g.pd_upper, g.pd_central) for g in self.grades]
         rows.append((DEFAULT_GRADE, 1.0, 1.0, 1.0))
         return pd.DataFrame(rows, columns=["grade", "pd_lower", "pd_upper", "pd_central"])
+
+
+def grade_score_ranges(
+    scale: MasterScale,
+    score_for_pd: Callable[[npt.ArrayLike], npt.NDArray[np.float64]],
+    score_min: float = 1000.0,
+    score_max: float = 2000.0,
+) -> pd.DataFrame:
+    """Each grade's range on the enterprise score, through a calibration's inverse map.
+
+    With a monotone calibration (higher score → lower PD, e.g.
+    :meth:`~firmscore.model.calibration.LogisticCalibrator.score_for_pd`) a PD band is a score
+    band, so the grade can be read off the score a customer sees. The best grade is open upwards
+    and the worst open downwards; both are clipped to the score scale.
+    """
+    inner = scale.edges[1:-1]
+    cuts = np.clip(np.asarray(score_for_pd(inner), dtype=np.float64), score_min, score_max)
+    if np.any(np.diff(cuts) > 0):
+        raise ValueError("score_for_pd must be decreasing in PD (higher score = lower PD)")
+    upper = np.concatenate([[score_max], cuts])
+    lower = np.concatenate([cuts, [score_min]])
+    return pd.DataFrame(
+        {"grade": [g.name for g in scale.grades], "score_lower": lower, "score_upper": upper}
+    )
 
 
 @dataclass(frozen=True)
