@@ -74,10 +74,22 @@ def _newton(X: FloatArray, y: FloatArray, l2: float, max_iter: int, tol: float) 
             step = np.linalg.solve(h, grad)
         except np.linalg.LinAlgError:
             step = np.linalg.lstsq(h, grad, rcond=None)[0]
-        w = w - step
-        if np.max(np.abs(step)) < tol:
+        # Damped Newton: halve the step until the objective does not increase. Without this a
+        # near-separable or collinear WOE matrix sends the full step to coefficients in the
+        # hundreds (seen on real feature matrices), and the card's points explode.
+        base = _objective(w, X, y, l2)
+        t = 1.0
+        while t > 1e-6 and _objective(w - t * step, X, y, l2) > base + 1e-12:
+            t *= 0.5
+        w = w - t * step
+        if np.max(np.abs(t * step)) < tol:
             break
     return w
+
+
+def _objective(w: FloatArray, X: FloatArray, y: FloatArray, l2: float) -> float:
+    z = X @ w[1:] + w[0]
+    return float(np.sum(np.logaddexp(0.0, z) - y * z)) / y.size + 0.5 * l2 * float(w[1:] @ w[1:])
 
 
 def fit_logistic(
