@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from firmscore.features import messages as _messages  # noqa: F401  (registers bilingual messages)
-from firmscore.features.catalog import all_features, get_feature
+from firmscore.features.catalog import BUILTIN_FEATURES, all_features, get_feature
 from firmscore.features.compute import compute_features, read_features, write_features
 from firmscore.features.docs import explain
 from firmscore.features.labels import DEFAULT_TRIGGERS, build_labels, read_labels, write_labels
@@ -41,7 +41,7 @@ def _home(path: Path | None, console: Console) -> DataHome:
 
 
 def _compute(home: DataHome, as_of: dt.date, memory_limit: str | None, threads: int | None,
-             console: Console) -> Path:
+             console: Console, builtin_only: bool = False) -> Path:
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task(t("features.computing", as_of=as_of), total=None)
@@ -50,7 +50,9 @@ def _compute(home: DataHome, as_of: dt.date, memory_limit: str | None, threads: 
             title = f"{t('features.computing', as_of=as_of)}: {label}"
             bar.update(task, completed=done, total=total, description=title)
 
-        matrix = compute_features(home, as_of, progress=progress, memory_limit=memory_limit, threads=threads)
+        specs = list(BUILTIN_FEATURES) if builtin_only else None
+        matrix = compute_features(home, as_of, features=specs, progress=progress, memory_limit=memory_limit,
+                                  threads=threads)
     path = write_features(home, matrix)
     console.print(t("features.written", rows=matrix.table.num_rows, cols=matrix.table.num_columns - 1, path=path))
     return path
@@ -91,6 +93,8 @@ def features(
     report: bool = typer.Option(False, "--report", help="Coverage, AUC and IV per feature against the labels."),
     horizon: str = typer.Option("12m", "--horizon", help="Label horizon used by --report."),
     list_all: bool = typer.Option(False, "--list", help="List the catalog."),
+    builtin_only: bool = typer.Option(False, "--builtin-only",
+                                      help="Only this package's SQL features (skip registered graph features)."),
 ) -> None:
     """Compute the five-dimension feature matrix as of a date. 计算五维特征矩阵。"""
     console = Console()
@@ -110,7 +114,7 @@ def features(
     if report:
         _report(dh, day, horizon, console)
         return
-    _compute(dh, day, memory_limit, threads, console)
+    _compute(dh, day, memory_limit, threads, console, builtin_only)
 
 
 def labels(
