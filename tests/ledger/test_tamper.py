@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from firmscore.ledger import EvidenceLedger, LedgerVerifyReport
+from firmscore.ledger.bundles import BundleError, join_bundle, split_bundle
 from firmscore.ledger.log import MerkleLog
 from firmscore.ledger.storage.base import APPEND_ONLY_TABLES
 from firmscore.ledger.storage.sqlite import SqliteStorage
@@ -143,3 +144,25 @@ def _fresh_audit(led: EvidenceLedger) -> LedgerVerifyReport:
         return fresh.verify_all()
     finally:
         fresh.close()
+
+
+def test_broken_bundle_framing_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    con = attacker(path)
+    width, blob = con.execute(
+        "SELECT width, entries FROM ledger_bundles WHERE bundle_index = 1 ORDER BY width DESC LIMIT 1"
+    ).fetchone()
+    con.execute(
+        "UPDATE ledger_bundles SET entries = ? WHERE bundle_index = 1 AND width = ?", (b"\xff\xff" + blob[2:], width)
+    )
+    kinds = led.verify_all().kinds()
+    assert kinds["bundle_malformed"] == ["1"]
+    assert kinds["leaf_removed"] == [str(i) for i in range(256, 512)]
+
+
+def test_bundles_round_trip() -> None:
+    entries = [b"", b"a", bytes(300), "值".encode()]
+    assert split_bundle(join_bundle(entries)) == entries
+    for broken in (join_bundle(entries)[:-1], b"\x00\x00\x00"):
+        with pytest.raises(BundleError):
+            split_bundle(broken)

@@ -155,14 +155,17 @@ def _check_bundles(storage: SqlStorage, report: LedgerVerifyReport) -> None:
     """Every stored bundle version is well framed, holds ``width`` entries and is a prefix of the widest."""
     for index, group in groupby(storage.iter_bundles(), key=lambda r: r[0]):
         versions = list(group)
+        _, widest_width, widest = versions[-1]
         try:
-            widest = split_bundle(versions[-1][2])
+            entries = split_bundle(widest)
         except BundleError:
+            entries = []
+        if len(entries) != widest_width:
             report.add("bundle_malformed", str(index), "ledger.bundle_malformed", index=index)
             continue
-        for _, width, blob in versions:
+        for _, width, blob in versions[:-1]:
             try:
-                ok = split_bundle(blob) == widest[:width] and len(widest) >= width
+                ok = widest.startswith(blob) and len(split_bundle(blob)) == width
             except BundleError:
                 ok = False
             if not ok:

@@ -8,10 +8,12 @@ stay append-only); the widest row is the current one and narrower rows must be p
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 
 BUNDLE_WIDTH = 256
 _LEN = 4
+_U32 = struct.Struct(">I")
 
 
 class BundleError(ValueError):
@@ -31,14 +33,17 @@ def join_bundle(datas: Sequence[bytes]) -> bytes:
 def split_bundle(blob: bytes) -> list[bytes]:
     """The entries of a bundle blob; raises :class:`BundleError` if the framing is broken."""
     out: list[bytes] = []
+    append = out.append
+    unpack = _U32.unpack_from
     pos, end = 0, len(blob)
-    while pos < end:
-        if pos + _LEN > end:
-            raise BundleError("truncated length prefix")
-        n = int.from_bytes(blob[pos : pos + _LEN], "big")
-        pos += _LEN
-        if pos + n > end:
-            raise BundleError("entry runs past the end of the bundle")
-        out.append(blob[pos : pos + n])
-        pos += n
+    try:
+        while pos < end:
+            (n,) = unpack(blob, pos)
+            pos += _LEN
+            append(blob[pos : pos + n])
+            pos += n
+    except struct.error as exc:
+        raise BundleError("truncated length prefix") from exc
+    if pos != end:
+        raise BundleError("entry runs past the end of the bundle")
     return out
