@@ -84,8 +84,12 @@ def test_auto_prefers_monotone_unless_clearly_better() -> None:
     good = np.array([100, 100, 100, 100, 100.0])
     bad = np.array([2, 4, 6, 8, 10.0])
     assert optimal_partition(good, bad, good.sum(), bad.sum(), trend="auto").trend == "ascending"
-    bad_u = np.array([12, 5, 1, 5, 12.0])
-    assert optimal_partition(good, bad_u, good.sum(), bad_u.sum(), trend="auto").trend == "valley"
+    bad_u = np.array([120, 50, 10, 50, 120.0])
+    good_u = good * 10
+    assert optimal_partition(good_u, bad_u, good_u.sum(), bad_u.sum(), trend="auto").trend == "valley"
+    # the same shape on a tenth of the evidence is not significant enough to leave monotone
+    small = optimal_partition(good, bad_u / 10, good.sum(), bad_u.sum() / 10, trend="auto")
+    assert small.trend in ("ascending", "descending")
 
 
 def test_unknown_trend_is_rejected() -> None:

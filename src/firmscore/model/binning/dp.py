@@ -229,13 +229,18 @@ def optimal_partition(
     min_event: float = 0.0,
     alpha: float = 0.5,
     auto_min_gain: float = 0.1,
+    auto_min_stat: float = 30.0,
 ) -> Partition:
     """Best partition of ordered pre-bins under the constraints (see module docstring).
 
     ``trend="auto"`` solves ascending and descending and keeps the better; it then solves peak
     and valley and switches to the better of those only when its IV exceeds the monotone optimum
-    by more than ``auto_min_gain`` (relative). A unimodal shape always fits at least as well as a
-    monotone one, so without that margin noise would turn every feature into a peak or valley.
+    by more than ``auto_min_gain`` (relative) **and** the gain is significant: ``ΔIV · G·B/N``
+    (IV on the scale of a chi-square statistic of the bins' good/bad table, ``G``, ``B``, ``N``
+    the goods, bads and rows) must reach ``auto_min_stat`` (default 30, well above the 0.1 %
+    critical value 10.83 because the bins are fitted to the same data). A unimodal shape always
+    fits at least as well as a monotone one, so without these gates noise would turn every
+    feature into a peak or valley.
     """
     g = np.asarray(non_event, dtype=np.float64)
     b = np.asarray(event, dtype=np.float64)
@@ -252,7 +257,9 @@ def optimal_partition(
         pk = _best_unimodal(p, True)
         va = _best_unimodal(p, False)
         uni, uname = (pk, "peak") if pk[0] >= va[0] else (va, "valley")
-        if uni[0] > best[0] * (1.0 + auto_min_gain) + 1e-12 and len(uni[1]) > 2:
+        n_eff = total_non_event * total_event / max(total_non_event + total_event, 1e-300)
+        gain = uni[0] - best[0]
+        if gain > best[0] * auto_min_gain + 1e-12 and gain * n_eff >= auto_min_stat and len(uni[1]) > 2:
             best, name = uni, uname
     elif trend in ("ascending", "descending"):
         best, name = _best_monotone(p, trend == "ascending"), trend

@@ -41,7 +41,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
     binning_fit_params : dict or None
         Feature name → dict of :class:`OptimalBinning` parameters overriding the defaults.
     monotonic_trend, max_n_prebins, min_bin_size, max_n_bins, min_n_events, min_n_nonevents,
-    alpha, auto_min_gain
+    alpha, auto_min_gain, auto_min_stat
         Defaults for every feature; see :class:`OptimalBinning`.
     """
 
@@ -59,6 +59,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         min_n_nonevents: int = 1,
         alpha: float = DEFAULT_ALPHA,
         auto_min_gain: float = 0.1,
+        auto_min_stat: float = 30.0,
     ) -> None:
         self.variable_names = variable_names
         self.categorical_variables = categorical_variables
@@ -72,6 +73,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         self.min_n_nonevents = min_n_nonevents
         self.alpha = alpha
         self.auto_min_gain = auto_min_gain
+        self.auto_min_stat = auto_min_stat
 
     def _binner(self, name: str, dtype: str) -> OptimalBinning:
         params: dict[str, Any] = {
@@ -86,6 +88,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
             "special_codes": self.special_codes,
             "alpha": self.alpha,
             "auto_min_gain": self.auto_min_gain,
+            "auto_min_stat": self.auto_min_stat,
         }
         override = (self.binning_fit_params or {}).get(name, {})
         unknown = set(override) - set(params)
