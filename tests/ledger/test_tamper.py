@@ -166,3 +166,24 @@ def test_bundles_round_trip() -> None:
     for broken in (join_bundle(entries)[:-1], b"\x00\x00\x00"):
         with pytest.raises(BundleError):
             split_bundle(broken)
+
+
+def test_truncation_is_caught_by_a_trusted_checkpoint(filled: tuple[EvidenceLedger, Path]) -> None:
+    """Cutting the last batch with its state and checkpoint leaves a consistent log; a kept note exposes it."""
+    led, path = filled
+    kept = led.checkpoint().note
+    con = attacker(path)
+    con.execute("DELETE FROM ledger_bundles WHERE bundle_index = 2 OR (bundle_index = 1 AND width > 144)")
+    con.execute("DELETE FROM ledger_tiles WHERE (tile_level = 0 AND tile_index = 2) OR "
+                "(tile_level = 0 AND tile_index = 1 AND width > 144)")
+    con.execute("DELETE FROM ledger_states WHERE tree_size > 400")
+    con.execute("DELETE FROM ledger_checkpoints WHERE tree_size > 400")
+    con.execute("DELETE FROM ledger_records WHERE leaf_index >= 400")
+    report = _fresh_audit(led)
+    assert report.ok and report.tree_size == 400  # nothing inside the database gives it away
+    fresh = EvidenceLedger(SqliteStorage(path), led.key_dir)
+    try:
+        kinds = fresh.verify_all(trusted=[kept]).kinds()
+    finally:
+        fresh.close()
+    assert kinds == {"log_truncated": ["trusted@600"]}

@@ -248,6 +248,29 @@ def _check_roots(
             report.add("root_mismatch", f"checkpoint@{n}", "ledger.root_mismatch", size=n)
 
 
+def check_trusted(storage: SqlStorage, verifier: NoteVerifier, note: str, report: LedgerVerifyReport) -> None:
+    """Compare the stored log with a checkpoint kept outside the database (a witness, a client, a receipt).
+
+    Only this catches an attacker who truncated the log *and* deleted the newer states and
+    checkpoints, since what remains is a consistent, smaller log.
+    """
+    try:
+        cp = verify_checkpoint(note, verifier)
+    except CheckpointError as exc:
+        report.add("checkpoint_invalid", "trusted", "ledger.checkpoint_invalid", size="?", detail=str(exc))
+        return
+    if cp.size > report.tree_size:
+        where = f"trusted@{cp.size}"
+        report.add("log_truncated", where, "ledger.log_truncated", size=report.tree_size, trusted=cp.size)
+        return
+    try:
+        root = proofs.tree_root(_StoredTree(storage).node, cp.size)
+    except KeyError:
+        root = b""
+    if root != cp.root:
+        report.add("root_mismatch", f"trusted@{cp.size}", "ledger.root_mismatch", size=cp.size)
+
+
 def audit_log(
     storage: SqlStorage, verifier: NoteVerifier | None = None, progress: Progress | None = None
 ) -> LedgerVerifyReport:

@@ -38,15 +38,26 @@ def _open(home: Path | None) -> EvidenceLedger:
 
 
 @ledger_app.command("verify")
-def verify(home: Path = HOME_OPTION) -> None:
+def verify(
+    home: Path = HOME_OPTION,
+    against: list[Path] = typer.Option(
+        [], "--against", help="A checkpoint note kept elsewhere (repeatable); the log must still match it."
+    ),
+) -> None:
     """Re-hash the whole ledger and name every modified, removed or reordered leaf or node. 全量校验。"""
     console = Console()
+    notes = []
+    for path in against:
+        if not path.is_file():
+            console.print(f"[red]checkpoint file not found / 找不到检查点文件: {path}[/red]")
+            raise typer.Exit(2)
+        notes.append(path.read_text(encoding="utf-8"))
     with _open(home) as led:
         size = led.size
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(t("ledger.verifying"), total=size)
-            report = led.verify_all(progress=lambda n: bar.advance(task, n))
+            report = led.verify_all(progress=lambda n: bar.advance(task, n), trusted=notes)
         summary = Table(title=t("ledger.verify_title"))
         summary.add_column("")
         summary.add_column("", justify="right")

@@ -23,7 +23,7 @@ from firmscore.config import default_home
 from firmscore.datamodel import RecordType
 from firmscore.i18n import both
 from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
-from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log
+from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log, check_trusted
 from firmscore.ledger.checkpoint import CheckpointSigner, NoteVerifier, SignedCheckpoint, parse_checkpoint
 from firmscore.ledger.encoding import commitment, commitment_leaf, encode_table, record_id_marker
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
@@ -258,9 +258,15 @@ class EvidenceLedger:
         return erasure
 
     # ------------------------------------------------------------------ verification
-    def verify_all(self, progress: Progress | None = None) -> LedgerVerifyReport:
-        """Re-hash the whole store and name every leaf, node, root, checkpoint or record entry that is wrong."""
+    def verify_all(self, progress: Progress | None = None, trusted: Sequence[str] = ()) -> LedgerVerifyReport:
+        """Re-hash the whole store and name every leaf, node, root, checkpoint or record entry that is wrong.
+
+        ``trusted`` are checkpoint notes kept outside the database (by clients, witnesses, score
+        receipts); each must still match the stored log, which catches truncation of the log.
+        """
         report = audit_log(self.storage, self.verifier, progress)
+        for note in trusted:
+            check_trusted(self.storage, self.verifier, note, report)
         self._check_records(report)
         self.storage.end_read()
         return report

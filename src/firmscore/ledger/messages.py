@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "规模 {size} 的根哈希与记录的不符",
         "root at size {size} does not match the recorded one",
     ),
+    "ledger.log_truncated": (
+        "账本只有 {size} 个叶子, 但可信检查点显示曾有 {trusted} 个",
+        "the log has {size} leaves but a trusted checkpoint shows {trusted}",
+    ),
     "ledger.state_removed": ("规模 {size} 的树状态缺失", "tree state at size {size} is missing"),
     "ledger.checkpoint_invalid": (
         "规模 {size} 的检查点无效: {detail}",
