@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.ledger.commands",
     "firmscore.features.commands",
     "firmscore.graph.commands",
+    "firmscore.scoring.commands",
 )
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,41 @@
+"""Loading the modelling table: the feature matrix of a date joined to its outcome labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from firmscore.features import all_features, read_features, read_labels
+from firmscore.store.home import DataHome
+
+
+def feature_frame(home: DataHome, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The stored feature matrix of ``as_of`` as a DataFrame indexed by enterprise id."""
+    table, meta = read_features(home, as_of)
+    frame = table.to_pandas().set_index("enterprise_id")
+    return frame.astype("float64"), meta
+
+
+def modelling_table(home: DataHome, as_of: dt.date, horizon: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Features of ``as_of`` and the default flag over ``(as_of, as_of + horizon]`` for labelled firms."""
+    X, _ = feature_frame(home, as_of)
+    labels = read_labels(home, as_of, horizon).to_pandas().set_index("enterprise_id")
+    joined = X.join(labels["default_flag"], how="inner")
+    y = joined.pop("default_flag").astype("int8")
+    return joined, y
+
+
+def feature_metadata() -> dict[str, dict[str, Any]]:
+    """Catalog facts per feature id: names, dimension and risk direction (for cards and reasons)."""
+    out: dict[str, dict[str, Any]] = {}
+    for spec in all_features():
+        dim = getattr(spec.dimension, "value", spec.dimension)
+        out[spec.id] = {
+            "name_zh": spec.name_zh,
+            "name_en": spec.name_en,
+            "dimension": str(dim),
+            "direction": int(spec.direction),
+        }
+    return out

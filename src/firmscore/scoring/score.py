@@ -1,0 +1,144 @@
+"""``score_enterprises``: every firm's score, grade, PD, sub-scores, reasons with evidence, receipt.
+
+The receipt of a score names the signed ledger checkpoint it was computed against, the leaf
+indexes of every record its card features read, and the model's content hash: with these anyone
+can re-prove the evidence and recompute the score (:func:`firmscore.scoring.verify_score`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from firmscore.engines import DuckDBEngine
+from firmscore.ledger import EvidenceLedger
+from firmscore.scoring.bundle import ModelBundle, current_model
+from firmscore.scoring.data import feature_frame, feature_metadata
+from firmscore.scoring.evidence import install_evidence
+from firmscore.store.home import DataHome
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ScoreResult:
+    """Where the scores went and what they were computed against."""
+
+    path: Path
+    n: int
+    model_id: str
+    checkpoint: str | None
+    elapsed_s: float
+    frame: pd.DataFrame
+
+
+def scores_dir(home: DataHome, as_of: dt.date) -> Path:
+    return home.root / "scores" / f"as_of={as_of.isoformat()}"
+
+
+def read_scores(home: DataHome, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Stored scores of ``as_of`` (indexed by enterprise id) and the run's receipt header."""
+    d = scores_dir(home, as_of)
+    if not (d / "scores.parquet").exists():
+        raise FileNotFoundError(f"no scores at {d} (run: firmscore score --as-of {as_of})")
+    frame = pq.read_table(d / "scores.parquet").to_pandas().set_index("enterprise_id")
+    return frame, json.loads((d / "receipt.json").read_text(encoding="utf-8"))
+
+
+def _reasons_json(reasons: pd.DataFrame, index: pd.Index, evidence: dict[tuple[str, str], list[str]]) -> list[str]:
+    """One JSON list of reasons per firm (rank order), each with the record ids behind it.
+
+    ``reasons["row"]`` holds the input index label, here the enterprise id.
+    """
+    per_row: dict[str, list[dict[str, Any]]] = {}
+    for r in reasons.to_dict("records"):
+        eid = str(r["row"])
+        per_row.setdefault(eid, []).append(
+            {
+                "rank": int(r["rank"]), "feature": str(r["feature"]), "dimension": r["dimension"],
+                "bin": str(r["bin"]), "points_lost": int(r["points_lost"]), "text_zh": str(r["text_zh"]),
+                "text_en": str(r["text_en"]), "record_ids": evidence.get((eid, str(r["feature"])), []),
+            }
+        )
+    return [json.dumps(per_row.get(str(e), []), ensure_ascii=False) for e in index]
+
+
+def score_enterprises(
+    home: DataHome,
+    as_of: dt.date,
+    *,
+    model_id: str | None = None,
+    max_reasons: int = 4,
+    progress: Progress | None = None,
+) -> ScoreResult:
+    """Score every firm in the feature matrix of ``as_of`` with the current (or given) model."""
+    import time
+
+    started = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    bundle: ModelBundle = current_model(home, model_id)
+    X, _ = feature_frame(home, as_of)
+    say(f"scoring {len(X):,} firms with model {bundle.model_id[:12]} / 评分")
+    out = bundle.apply(X)
+    reasons = bundle.card.reasons(X, feature_metadata(), max_reasons)
+
+    say("evidence and receipts / 证据与回执")
+    engine = DuckDBEngine(home)
+    try:
+        install_evidence(engine, bundle.card.feature_names, as_of)
+        want = pd.DataFrame({"enterprise_id": reasons["row"].astype(str).to_numpy(),
+                             "feature_id": reasons["feature"].astype(str).to_numpy()})
+        engine.con.register("reason_keys", want)
+        ev = engine.query(
+            "SELECT e.enterprise_id, e.feature_id, list(e.record_id ORDER BY e.record_id) AS ids "
+            "FROM evidence e SEMI JOIN reason_keys k USING (enterprise_id, feature_id) GROUP BY ALL"
+        ).to_pandas()
+        reason_evidence = {(a, b): list(c) for a, b, c in ev.itertuples(index=False)}
+        used = engine.query("SELECT DISTINCT enterprise_id, record_id FROM evidence")
+    finally:
+        engine.close()
+    out["reasons"] = _reasons_json(reasons, X.index, reason_evidence)
+
+    with EvidenceLedger.for_home(home) as ledger:
+        checkpoint = ledger.checkpoint() if ledger.size else None
+        rids = used.column("record_id").to_pylist()
+        leaf_of = ledger.leaf_indexes(sorted(set(rids))) if rids else {}
+    leaves = np.array([leaf_of.get(r, -1) for r in rids], dtype=np.int64)
+    unlogged = int((leaves < 0).sum())
+    per_firm: dict[str, list[int]] = {}
+    for eid, leaf in zip(used.column("enterprise_id").to_pylist(), leaves.tolist(), strict=True):
+        if leaf >= 0:
+            per_firm.setdefault(eid, []).append(leaf)
+    out["evidence_leaves"] = [sorted(per_firm.get(str(e), [])) for e in X.index]
+    out["model_id"] = bundle.model_id
+    out["as_of"] = as_of
+    out["checkpoint_size"] = checkpoint.size if checkpoint else 0
+    out.index.name = "enterprise_id"
+
+    d = scores_dir(home, as_of)
+    d.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(out.reset_index(), preserve_index=False)
+    pq.write_table(table, d / "scores.parquet", compression="zstd")
+    receipt: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "model_id": bundle.model_id,
+        "checkpoint": checkpoint.note if checkpoint else None,
+        "ledger_public_key": None,
+        "records_cited": len(rids),
+        "records_not_in_ledger": unlogged,
+        "n_scored": len(out),
+    }
+    with EvidenceLedger.for_home(home) as ledger:
+        receipt["ledger_public_key"] = ledger.public_key()
+    (d / "receipt.json").write_text(json.dumps(receipt, ensure_ascii=False, indent=1), encoding="utf-8")
+    return ScoreResult(d / "scores.parquet", len(out), bundle.model_id, checkpoint.note if checkpoint else None,
+                       time.perf_counter() - started, out)

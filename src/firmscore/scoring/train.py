@@ -1,0 +1,170 @@
+"""``train_model``: fit the scorecard (and its LightGBM challenger) on a date's features and labels.
+
+Development and test samples are a stratified split of the firms labelled for ``as_of``; when an
+out-of-time date is given (features and labels of a later date), it is validated there too. The
+scorecard's score is calibrated to a 12-month PD (optionally re-centred on a long-run default
+rate), graded on the master scale, and written with its report as one hashed model bundle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from firmscore.features import catalog_version
+from firmscore.model import Scorecard
+from firmscore.model.calibration import LogisticCalibrator
+from firmscore.model.challenger import LGBMChallenger
+from firmscore.model.grades import MasterScale
+from firmscore.model.report import ModelCard, PeriodData, ValidationReport, build_comparison_report
+from firmscore.scoring.bundle import ModelBundle, current_model
+from firmscore.scoring.data import feature_metadata, modelling_table
+from firmscore.store.home import DataHome
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class TrainResult:
+    """What training produced: the bundle, where it and its report are, and headline figures."""
+
+    bundle: ModelBundle
+    model_path: Path
+    report_dir: Path
+    report: ValidationReport
+    metrics: dict[str, Any]
+
+
+def _dimensions(meta: dict[str, dict[str, Any]], columns: list[str]) -> dict[str, str]:
+    return {c: meta[c]["dimension"] for c in columns if c in meta}
+
+
+def _auc(y: np.ndarray, risk: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, risk))
+
+
+def train_model(
+    home: DataHome,
+    as_of: dt.date,
+    horizon: str = "12m",
+    *,
+    oot_as_of: dt.date | None = None,
+    test_size: float = 0.3,
+    seed: int = 7,
+    long_run_default_rate: float | None = None,
+    challenger: bool = True,
+    n_bootstrap: int = 200,
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Fit, calibrate, validate and save the model of ``as_of``; it becomes the home's current model."""
+    say = progress or (lambda _msg: None)
+    meta = feature_metadata()
+    X, y = modelling_table(home, as_of, horizon)
+    if y.nunique() < 2:
+        raise ValueError(f"labels of {as_of} ({horizon}) hold a single class: nothing to learn")
+    X_dev, X_test, y_dev, y_test = train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed)
+    say(f"scorecard on {len(X_dev):,} firms ({int(y_dev.sum()):,} defaults) / 评分卡训练")
+    card = Scorecard(dimensions=_dimensions(meta, list(X.columns)), name=f"firmscore-sme-{as_of.isoformat()}")
+    card.fit(X_dev, y_dev.to_numpy())
+    dev_score = card.score(X_dev)
+    calibrator = LogisticCalibrator(long_run_default_rate=long_run_default_rate).fit(dev_score, y_dev.to_numpy())
+    scale = MasterScale.geometric()
+    used = card.card_.feature_names
+    bundle = ModelBundle.create(
+        card.card_, float(calibrator.intercept_), float(calibrator.slope_), scale,
+        {
+            "trained_as_of": as_of.isoformat(),
+            "horizon": horizon,
+            "feature_catalog_version": catalog_version(),
+            "n_development": len(X_dev),
+            "n_test": len(X_test),
+            "development_default_rate": float(y_dev.mean()),
+            "long_run_default_rate": long_run_default_rate,
+            "features_used": used,
+            "seed": seed,
+        },
+    )
+    periods: dict[str, Any] = {}
+
+    def period(label: str, Xp: pd.DataFrame, yp: pd.Series) -> PeriodData:
+        s = bundle.card.score(Xp)
+        return PeriodData(label, yp.to_numpy(), bundle.default_probability(s), score=s, features=Xp[used])
+
+    test_period = period("测试 / test", X_test, y_test)
+    oot_period = None
+    if oot_as_of is not None:
+        X_oot, y_oot = modelling_table(home, oot_as_of, horizon)
+        oot_period = period(f"跨期 / out-of-time {oot_as_of}", X_oot, y_oot)
+    periods["scorecard"] = (test_period, oot_period)
+    reference: dict[str, PeriodData] = {"scorecard": period("开发 / development", X_dev, y_dev)}
+    metrics: dict[str, Any] = {"scorecard_test_auc": _auc(y_test.to_numpy(), -test_period.ranking)}
+    if challenger:
+        say("LightGBM challenger / 挑战者模型")
+        directions = {c: meta[c]["direction"] for c in X.columns if c in meta and meta[c]["direction"] != 0}
+        names = {c: (meta[c]["name_zh"], meta[c]["name_en"]) for c in X.columns if c in meta}
+        gbm = LGBMChallenger(monotone=directions, feature_names=names, random_state=seed).fit(X_dev, y_dev.to_numpy())
+        ch_test = PeriodData("测试 / test", y_test.to_numpy(), gbm.predict_proba(X_test)[:, 1], features=X_test[used])
+        ch_oot = None
+        if oot_as_of is not None:
+            ch_oot = PeriodData(f"跨期 / out-of-time {oot_as_of}", y_oot.to_numpy(), gbm.predict_proba(X_oot)[:, 1],
+                                features=X_oot[used])
+        periods["lightgbm"] = (ch_test, ch_oot)
+        reference["lightgbm"] = PeriodData("开发 / development", y_dev.to_numpy(), gbm.predict_proba(X_dev)[:, 1],
+                                           features=X_dev[used])
+        metrics["lightgbm_test_auc"] = _auc(y_test.to_numpy(), ch_test.ranking)
+    say("validation report / 验证报告")
+    report = build_comparison_report(
+        {k: (dev, oot) for k, (dev, oot) in periods.items()},
+        reference=reference,
+        model_card=ModelCard(
+            name=bundle.card.name, version=bundle.model_id[:12],
+            data=f"firmscore data home {home.root}, features as of {as_of}, outcomes over {horizon}",
+        ),
+        master_scale=scale,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+    )
+    model_path = bundle.save(home)
+    report_dir = model_path.parent / "report"
+    report.write(str(report_dir))
+    metrics.update(model_id=bundle.model_id, features_used=len(used))
+    return TrainResult(bundle, model_path, report_dir, report, metrics)
+
+
+def validate_model(
+    home: DataHome,
+    as_of: dt.date,
+    horizon: str = "12m",
+    *,
+    model_id: str | None = None,
+    n_bootstrap: int = 200,
+    seed: int = 7,
+) -> tuple[ValidationReport, Path]:
+    """Re-validate a trained model on the outcomes of a later date (out of time), against its development date."""
+    bundle = current_model(home, model_id)
+    used = bundle.card.feature_names
+    trained = dt.date.fromisoformat(str(bundle.metadata["trained_as_of"]))
+
+    def period(label: str, on: dt.date) -> PeriodData:
+        X, y = modelling_table(home, on, horizon)
+        s = bundle.card.score(X)
+        return PeriodData(label, y.to_numpy(), bundle.default_probability(s), score=s, features=X[used])
+
+    dev = period(f"开发 / development {trained}", trained)
+    new = period(f"跨期 / out-of-time {as_of}", as_of)
+    report = build_comparison_report(
+        {bundle.card.name: (dev, new)}, model_card=ModelCard(name=bundle.card.name, version=bundle.model_id[:12]),
+        master_scale=bundle.scale, n_bootstrap=n_bootstrap, seed=seed,
+    )
+    out = home.subdir("models") / bundle.model_id[:12] / f"validation-{as_of.isoformat()}"
+    report.write(str(out))
+    return report, out
