@@ -48,6 +48,52 @@ class CircleResult:
         return int(np.unique(self.scc_label[self.scc_size > 0]).size)
 
 
+def _batches(sorted_labels: np.ndarray, batch_nodes: int) -> list[tuple[int, int]]:
+    """Cut positions of label-sorted nodes into runs of whole SCCs of about ``batch_nodes`` nodes."""
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    bounds = np.r_[starts, sorted_labels.size]
+    out, lo = [], 0
+    for cut in bounds[1:]:
+        if cut - lo >= batch_nodes:
+            out.append((lo, int(cut)))
+            lo = int(cut)
+    if lo < sorted_labels.size:
+        out.append((lo, int(sorted_labels.size)))
+    return out
+
+
+def _list_cycles(
+    adjacency: sp.csr_array, labels: np.ndarray, members: np.ndarray, max_length: int, max_cycles: int,
+    batch_nodes: int = 1000,
+) -> tuple[list[tuple[int, ...]], bool]:
+    """Simple cycles inside SCCs, listed batch by batch.
+
+    Johnson's algorithm restarts its SCC search from every node, so its cost grows with the square
+    of the graph it is given; feeding it batches of whole SCCs of about ``batch_nodes`` nodes keeps
+    the total linear in the number of circle members.
+    """
+    members = members[np.argsort(labels[members], kind="stable")]
+    sub = sp.csr_array(adjacency)[members][:, members].tocoo()
+    same = labels[members[sub.row]] == labels[members[sub.col]]
+    rows, cols = sub.row[same], sub.col[same]
+    order = np.argsort(rows, kind="stable")
+    rows, cols = rows[order], cols[order]
+    cycles: list[tuple[int, ...]] = []
+    seen = 0
+    for lo, hi in _batches(labels[members], batch_nodes):
+        a, b = np.searchsorted(rows, [lo, hi])
+        g = rx.PyDiGraph(multigraph=False)
+        g.add_nodes_from(range(hi - lo))
+        g.add_edges_from_no_data(list(zip((rows[a:b] - lo).tolist(), (cols[a:b] - lo).tolist(), strict=True)))
+        for cyc in rx.simple_cycles(g):
+            seen += 1
+            if seen > max_cycles:
+                return cycles, False
+            if len(cyc) <= max_length:
+                cycles.append(tuple(int(members[lo + i]) for i in cyc))
+    return cycles, True
+
+
 def find_circles(adjacency: sp.csr_array, max_length: int = 6, max_cycles: int = 100_000) -> CircleResult:
     """SCCs of a square directed adjacency matrix, then simple cycles of length ≤ ``max_length``.
 
@@ -73,17 +119,7 @@ def find_circles(adjacency: sp.csr_array, max_length: int = 6, max_cycles: int =
     cycles: list[tuple[int, ...]] = []
     complete = True
     if members.size:
-        sub = sp.csr_array(adjacency)[members][:, members].tocoo()
-        same = labels[members[sub.row]] == labels[members[sub.col]]
-        g = rx.PyDiGraph(multigraph=False)
-        g.add_nodes_from(range(members.size))
-        g.add_edges_from_no_data(list(zip(sub.row[same].tolist(), sub.col[same].tolist(), strict=True)))
-        for seen, cyc in enumerate(rx.simple_cycles(g), start=1):
-            if seen > max_cycles:
-                complete = False
-                break
-            if len(cyc) <= max_length:
-                cycles.append(tuple(int(members[i]) for i in cyc))
+        cycles, complete = _list_cycles(adjacency, labels, members, max_length, max_cycles)
         if cycles:
             flat = np.fromiter(itertools.chain.from_iterable(cycles), dtype=np.int64)
             n_cycles = np.bincount(flat, minlength=n).astype(np.int32)

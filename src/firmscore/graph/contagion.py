@@ -161,7 +161,7 @@ def propagate(
     shock = np.empty(k.n_edges, dtype=np.float32)
     for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
         p32 = p.astype(np.float32)
-        np.take(p32, k.gather, out=shock)
+        np.take(p32, k.gather, out=shock, mode="clip")  # 'clip' avoids the buffered copy of 'raise'
         shock *= k.coef
         np.minimum(shock, cap, out=shock)
         np.negative(shock, out=shock)
