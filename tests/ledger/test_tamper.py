@@ -187,3 +187,13 @@ def test_truncation_is_caught_by_a_trusted_checkpoint(filled: tuple[EvidenceLedg
     finally:
         fresh.close()
     assert kinds == {"log_truncated": ["trusted@600"]}
+
+
+def test_altered_or_silently_deleted_sealed_content_is_named(filled: tuple[EvidenceLedger, Path]) -> None:
+    led, path = filled
+    con = attacker(path)
+    (ct,) = con.execute("SELECT ciphertext FROM ledger_sealed_content WHERE record_id = 'ev-000007'").fetchone()
+    con.execute("UPDATE ledger_sealed_content SET ciphertext = ? WHERE record_id = 'ev-000007'",
+                (ct[:-1] + bytes([ct[-1] ^ 1]),))
+    con.execute("DELETE FROM ledger_record_keys WHERE record_id = 'ev-000012'")  # no tombstone
+    assert led.verify_all().kinds() == {"commitment_mismatch": ["ev-000007", "ev-000012"]}

@@ -277,6 +277,8 @@ class EvidenceLedger:
         for lo in range(0, report.tree_size, chunk):
             hi = min(lo + chunk, report.tree_size)
             leaves = dict(self.storage.read_leaves(lo, hi))
+            secrets = self.storage.sealed_between(lo, hi)
+            erased = self.storage.tombstoned_between(lo, hi) if None in secrets.values() else set()
             seen: set[int] = set()
             for rid, index, _, sealed in self.storage.records_between(lo, hi):
                 seen.add(index)
@@ -286,23 +288,18 @@ class EvidenceLedger:
                     continue  # already reported as a removed leaf
                 if record_id_marker(rid) not in leaf:
                     report.add("record_mismatch", rid, "ledger.record_mismatch", record_id=rid, index=index)
-                elif sealed:
-                    self._check_sealed(rid, leaf, report)
+                elif sealed and not self._sealed_ok(rid, leaf, secrets.get(rid), rid in erased):
+                    report.add("commitment_mismatch", rid, "ledger.commitment_mismatch", record_id=rid)
             for index in sorted(set(leaves) - seen):
                 report.add("record_missing", str(index), "ledger.record_missing", index=index)
 
-    def _check_sealed(self, rid: str, leaf: bytes, report: LedgerVerifyReport) -> None:
-        secret = self.storage.read_sealed(rid)
+    @staticmethod
+    def _sealed_ok(rid: str, leaf: bytes, secret: tuple[bytes, bytes, bytes] | None, erased: bool) -> bool:
+        """Sealed content decrypts and matches the leaf's commitment, or was erased with a tombstone."""
         if secret is None:
-            if self.storage.read_tombstone(rid) is None:
-                report.add("commitment_mismatch", rid, "ledger.commitment_mismatch", record_id=rid)
-            return
+            return erased
         key, salt, ct = secret
         try:
-            ok = json.loads(leaf)["commitment"] == commitment(salt, unseal(rid, key, ct))
-        except Exception:  # an altered ciphertext fails authentication
-            ok = False
-        if not ok:
-            report.add("commitment_mismatch", rid, "ledger.commitment_mismatch", record_id=rid)
-
-
+            return bool(json.loads(leaf)["commitment"] == commitment(salt, unseal(rid, key, ct)))
+        except Exception:  # an altered ciphertext fails authentication; a broken leaf fails to parse
+            return False

@@ -54,6 +54,8 @@ class LedgerStorage(Protocol):
     def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None: ...
     def read_sealed(self, record_id: str) -> tuple[bytes, bytes, bytes] | None: ...
     def delete_sealed(self, record_id: str) -> None: ...
+    def sealed_between(self, start: int, end: int) -> dict[str, tuple[bytes, bytes, bytes] | None]: ...
+    def tombstoned_between(self, start: int, end: int) -> set[str]: ...
     def insert_tombstone(self, record_id: str, rule: str, erased_on: str, created_at: str) -> None: ...
     def read_tombstone(self, record_id: str) -> tuple[str, str] | None: ...
     def insert_checkpoint(self, size: int, note: str, created_at: str) -> None: ...
@@ -150,6 +152,11 @@ class SqlStorage:
             cur.executemany(self._sql(sql), rows)
         finally:
             cur.close()
+
+    def _bulk(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows; back ends with a faster bulk path (PostgreSQL COPY) override this."""
+        marks = ", ".join("?" * len(columns))
+        self._many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def end_read(self) -> None:
         """Close the implicit read transaction so that later reads see other writers' commits."""
@@ -267,7 +274,7 @@ class SqlStorage:
 
     # ------------------------------------------------------------------ records
     def insert_records(self, rows: Sequence[RecordRow]) -> None:
-        self._many("INSERT INTO ledger_records (record_id, leaf_index, record_type, sealed) VALUES (?, ?, ?, ?)", rows)
+        self._bulk("ledger_records", ("record_id", "leaf_index", "record_type", "sealed"), rows)
 
     def record_leaf_indexes(self, record_ids: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -307,10 +314,8 @@ class SqlStorage:
     # ------------------------------------------------------------------ sealed content
     def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None:
         """Rows of (record id, record key, salt, ciphertext), split over the key and content tables."""
-        keys_sql = "INSERT INTO ledger_record_keys (record_id, record_key, salt) VALUES (?, ?, ?)"
-        self._many(keys_sql, [r[:3] for r in rows])
-        content_sql = "INSERT INTO ledger_sealed_content (record_id, ciphertext) VALUES (?, ?)"
-        self._many(content_sql, [(r[0], r[3]) for r in rows])
+        self._bulk("ledger_record_keys", ("record_id", "record_key", "salt"), [r[:3] for r in rows])
+        self._bulk("ledger_sealed_content", ("record_id", "ciphertext"), [(r[0], r[3]) for r in rows])
 
     def read_sealed(self, record_id: str) -> tuple[bytes, bytes, bytes] | None:
         row = self._one(
@@ -319,6 +324,29 @@ class SqlStorage:
             (record_id,),
         )
         return (bytes(row[0]), bytes(row[1]), bytes(row[2])) if row else None
+
+    def sealed_between(self, start: int, end: int) -> dict[str, tuple[bytes, bytes, bytes] | None]:
+        """Secrets of the sealed records on leaves ``[start, end)``; ``None`` where they were destroyed."""
+        rows = self._all(
+            "SELECT r.record_id, k.record_key, k.salt, c.ciphertext FROM ledger_records r "
+            "LEFT JOIN ledger_record_keys k ON k.record_id = r.record_id "
+            "LEFT JOIN ledger_sealed_content c ON c.record_id = r.record_id "
+            "WHERE r.leaf_index >= ? AND r.leaf_index < ? AND r.sealed = 1",
+            (start, end),
+        )
+        return {
+            str(rid): (bytes(k), bytes(salt), bytes(ct)) if k is not None and ct is not None else None
+            for rid, k, salt, ct in rows
+        }
+
+    def tombstoned_between(self, start: int, end: int) -> set[str]:
+        """Record ids on leaves ``[start, end)`` that have a tombstone."""
+        rows = self._all(
+            "SELECT t.record_id FROM ledger_tombstones t JOIN ledger_records r ON r.record_id = t.record_id "
+            "WHERE r.leaf_index >= ? AND r.leaf_index < ?",
+            (start, end),
+        )
+        return {str(r[0]) for r in rows}
 
     def delete_sealed(self, record_id: str) -> None:
         self._many("DELETE FROM ledger_record_keys WHERE record_id = ?", [(record_id,)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from firmscore.ledger.storage.base import APPEND_ONLY_TABLES, SHREDDABLE_TABLES, SqlStorage
@@ -34,6 +35,18 @@ class PostgresStorage(SqlStorage):
             conn.commit()
         super().__init__(conn)
         self.create_schema()
+
+    def _bulk(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """COPY rows in (several times faster than INSERT for the record index of a large batch)."""
+        if not rows:
+            return
+        cur = self.conn.cursor()
+        try:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cur.close()
 
     def table_exists(self, name: str) -> bool:
         row = self._one("SELECT to_regclass(%s)", (name,))
