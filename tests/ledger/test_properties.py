@@ -53,13 +53,18 @@ def _check_all_proofs(batches: list[list[bytes]], folder: Path) -> None:
         assert roots[s] == reference_root(leaves[:s])
     reopened = MerkleLog(SqliteStorage(log.storage.path))  # type: ignore[attr-defined]
     assert (reopened.size, reopened.root) == (n, roots[n])
+    # Every leaf against every signed (batch-boundary) size after it, plus a grid of other sizes.
+    boundaries = sorted({sum(len(b) for b in batches[: k + 1]) for k in range(len(batches))})
     step = max(1, n // 12)
-    for i in range(0, n, step):
-        for s in range(i + 1, n + 1, step):
-            verify_inclusion(i, s, hash_leaf(leaves[i]), reopened.inclusion_proof(i, s), roots[s])
-    for s1 in range(1, n + 1, step):
-        for s2 in range(s1, n + 1, step):
-            verify_consistency(s1, s2, roots[s1], roots[s2], reopened.consistency_proof(s1, s2))
+    sizes = sorted({*boundaries, *range(1, n + 1, step), n})
+    for i in range(n):
+        for s in sizes:
+            if s > i:
+                verify_inclusion(i, s, hash_leaf(leaves[i]), reopened.inclusion_proof(i, s), roots[s])
+    for s1 in sizes:
+        for s2 in sizes:
+            if s2 >= s1:
+                verify_consistency(s1, s2, roots[s1], roots[s2], reopened.consistency_proof(s1, s2))
     reopened.storage.close()
     log.storage.close()
 
