@@ -22,7 +22,8 @@ deterministic. The single bin covering everything is always allowed, so a soluti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +54,7 @@ class _Problem:
     valid: npt.NDArray[np.bool_]
     levels: int  # bin-count levels tracked (1 when unlimited: the count is then not tracked)
     unlimited: bool
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _problem(
@@ -87,7 +89,20 @@ def _problem(
 
 
 def _prefix_dp(p: _Problem, increasing: bool) -> tuple[FloatArray, IntArray]:
-    """``A[m, i, j]`` and back-pointers for monotone prefixes (see module docstring)."""
+    """``A[m, i, j]`` and back-pointers for monotone prefixes (see module docstring).
+
+    Memoised per problem: the ascending prefix serves both the ascending optimum and the rising
+    half of a peak, so ``auto`` solves four prefix programmes, not six.
+    """
+    key = ("prefix", increasing)
+    if key in p.memo:
+        return p.memo[key]
+    out = _prefix_dp_solve(p, increasing)
+    p.memo[key] = out
+    return out
+
+
+def _prefix_dp_solve(p: _Problem, increasing: bool) -> tuple[FloatArray, IntArray]:
     n, levels = p.n, p.levels
     a = np.full((levels, n + 1, n + 1), NEG)
     back = np.full((levels, n + 1, n + 1), -1, dtype=np.intp)
@@ -139,7 +154,9 @@ def _best_unimodal(p: _Problem, peak: bool) -> tuple[float, list[int]]:
     """Peak (rise then fall) or valley (fall then rise) as prefix + reversed prefix."""
     n, levels = p.n, p.levels
     a, back_a = _prefix_dp(p, increasing=peak)
-    rev = _reverse(p)
+    if "reversed" not in p.memo:
+        p.memo["reversed"] = _reverse(p)
+    rev = p.memo["reversed"]
     r, back_r = _prefix_dp(rev, increasing=peak)
     # D[m, i, j] = R[m, n-j, n-i]: best suffix covering [i, n) starting with bin [i, j)
     d = r[:, ::-1, ::-1].transpose(0, 2, 1)

@@ -206,7 +206,9 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
                 bad = np.asarray(np.bincount(pre, weights=y, minlength=nb), dtype=np.float64)
                 good = cnt - bad
                 m = pre_rule.n_regular
-                part = optimal_partition(good[:m], bad[:m], tot_good, tot_bad, **self._constraints(y.size))
+                again = self._constraints(y.size)
+                again["trend"] = part.trend  # the shape is settled; re-solve only that one
+                part = optimal_partition(good[:m], bad[:m], tot_good, tot_bad, **again)
         cuts = list(part.cuts) if part.cuts else [m]
         splits = tuple(float(thresholds[c - 1]) for c in cuts[:-1])
         k = len(cuts)
