@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.features.commands",
     "firmscore.graph.commands",
     "firmscore.scoring.commands",
+    "firmscore.trust.commands",
 )
 
 for _name in COMMAND_MODULES:

@@ -53,24 +53,47 @@ def connection(source: Source) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def trust_views(
+#: Stage views that are only read once, so they stay views (everything else is materialised).
+_STREAMED = frozenset({"trust_depth_rows"})
+
+
+def trust_stages(
     as_of: dt.date,
     thresholds: TrustThresholds = DEFAULT_THRESHOLDS,
     scale: DepthScale = DEFAULT_DEPTH_SCALE,
 ) -> list[tuple[str, str]]:
-    """Every view the indicators need for ``as_of`` (rendered), in dependency order."""
+    """The trust stage's own relations for ``as_of`` (rendered), in dependency order."""
     templates = [*depth_views(scale), *helper_views(thresholds),
                  *((c.view, c.sql) for c in build_checks(thresholds))]
-    return [*prelude_views(as_of), *((name, render(sql, as_of)) for name, sql in templates)]
+    return [(name, render(sql, as_of)) for name, sql in templates]
 
 
 def install(con: duckdb.DuckDBPyConnection, as_of: dt.date, thresholds: TrustThresholds = DEFAULT_THRESHOLDS,
-            scale: DepthScale = DEFAULT_DEPTH_SCALE) -> tuple[Check, ...]:
-    """Create the trust views on ``con`` (point-in-time cut-offs are UTC instants, so the zone is UTC)."""
+            scale: DepthScale = DEFAULT_DEPTH_SCALE, progress: Progress | None = None) -> tuple[Check, ...]:
+    """Create the point-in-time views and the trust relations on ``con``.
+
+    Per-enterprise facts that several checks read (depth, activity, contacts, report sums) are
+    materialised as temporary tables, each in one scan, so the events are not re-read per check;
+    the checks themselves stay cheap views over them. Cut-offs are UTC instants, so the session
+    zone is set to UTC.
+    """
     con.execute("SET TimeZone = 'UTC'")
-    for name, sql in trust_views(as_of, thresholds, scale):
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-    return build_checks(thresholds)
+    for name, sql in prelude_views(as_of):  # the feature engine's snapshot, shared as-is
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+    checks = build_checks(thresholds)
+    check_views = {c.view for c in checks}
+    stages = trust_stages(as_of, thresholds, scale)
+    heavy = [name for name, _ in stages if name not in check_views and name not in _STREAMED]
+    done = 0
+    for name, sql in stages:
+        if name in check_views or name in _STREAMED:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+            continue
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        done += 1
+        if progress is not None:
+            progress(name, done, len(heavy) + 1)
+    return checks
 
 
 def assemble_sql(checks: tuple[Check, ...], as_of: dt.date, where: str = "") -> str:
@@ -137,12 +160,11 @@ def compute_trust(
         One row per enterprise, columns as documented in ``docs/trust.md`` (stable order).
     """
     with connection(source) as con:
-        checks = install(con, as_of, thresholds, scale)
-        if progress is not None:
-            progress("views", 1, 2)
+        checks = install(con, as_of, thresholds, scale, progress)
         table = con.sql(assemble_sql(checks, as_of)).to_arrow_table()
         if progress is not None:
-            progress("indicators", 2, 2)
+            steps = len([n for n, _ in trust_stages(as_of, thresholds, scale)]) - len(checks) - len(_STREAMED) + 1
+            progress("trust_indicators", steps, steps)
     return table
 
 
