@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
+
 from firmscore.datamodel import schema_for
 from firmscore.store import DataHome
 
