@@ -1,0 +1,105 @@
+#!/usr/bin/env python
+"""Benchmark: synthetic universe generation and ingestion throughput (issue 2).
+
+Prints one table: synth throughput (enterprises/s, events/s) and peak RSS at each size, and
+ingest throughput (rows/s) on the largest universe, without and with the evidence ledger.
+Each stage runs in its own process so that peak RSS is that stage's own (``ru_maxrss`` of the
+child). Run by hand, not by the test suite::
+
+    .venv/bin/python bench/ingest_synth.py --sizes 100000 1000000 --ingest-size 1000000
+
+Targets: 1M enterprises with all relations and events generated in under 5 minutes with peak RSS
+under 3 GB; ingest at least 200,000 rows/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+CHILD_SYNTH = """
+import json, resource, sys
+from pathlib import Path
+from firmscore.synth import generate
+s = generate(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), progress=False)
+print(json.dumps({"elapsed": s.elapsed_seconds, "records": s.records, "ent_per_s": s.enterprises_per_second,
+                  "ev_per_s": s.events_per_second, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+CHILD_INGEST = """
+import json, resource, sys, time
+from firmscore.ingest import ingest_paths
+t = time.perf_counter()
+r = ingest_paths(sys.argv[1], [sys.argv[2]], source="synth", ledger=sys.argv[3] == "1")
+print(json.dumps({"elapsed": time.perf_counter() - t, "read": r.total("read"), "accepted": r.total("accepted"),
+                  "reconciled": r.reconciled, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def run_child(code: str, *args: str) -> tuple[dict[str, Any], float]:
+    """Run ``code`` in a fresh interpreter; return its JSON output and its own peak RSS in GB."""
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    return res, res["peak_kb"] / 1024 / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--ingest-size", type=int, default=1_000_000, help="universe size to ingest (0: skip)")
+    ap.add_argument("--ledger", action="store_true", help="also ingest with the evidence ledger (slow)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workdir", type=Path, default=None)
+    args = ap.parse_args()
+    console = Console()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="fs-bench-"))
+    table = Table(title=f"firmscore synth + ingest ({platform.node()}, {platform.processor() or platform.machine()})")
+    for col in ("stage", "size", "seconds", "throughput", "peak RSS (GB)", "target", "met"):
+        table.add_column(col, justify="right" if col not in ("stage", "target") else "left")
+    try:
+        for n in sorted(args.sizes):
+            out = work / f"synth-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            console.print(f"synth {n:,} enterprises …")
+            res, peak = run_child(CHILD_SYNTH, str(out), str(n), str(args.seed))
+            met = "" if n != 1_000_000 else ("✓" if res["elapsed"] < 300 and peak < 3 else "✗")
+            table.add_row("synth", f"{n:,}", f"{res['elapsed']:.1f}",
+                          f"{res['ent_per_s']:,.0f} ent/s; {res['ev_per_s']:,.0f} events/s; "
+                          f"{sum(res['records'].values()):,} records", f"{peak:.2f}",
+                          "1M < 300 s, < 3 GB", met)
+        if args.ingest_size:
+            n = args.ingest_size
+            src = work / f"synth-{n}"
+            if not src.exists():
+                run_child(CHILD_SYNTH, str(src), str(n), str(args.seed))
+            for ledger in ([False, True] if args.ledger else [False]):
+                home = work / f"home-{n}-{int(ledger)}"
+                shutil.rmtree(home, ignore_errors=True)
+                console.print(f"ingest {n:,}-enterprise universe (ledger={ledger}) …")
+                t = time.perf_counter()
+                res, peak = run_child(CHILD_INGEST, str(home), str(src), "1" if ledger else "0")
+                rate = res["read"] / res["elapsed"]
+                table.add_row("ingest" + (" + ledger" if ledger else ""), f"{int(res['read']):,} rows",
+                              f"{res['elapsed']:.1f}", f"{rate:,.0f} rows/s", f"{peak:.2f}",
+                              "≥ 200,000 rows/s" if not ledger else "(issue 5)",
+                              ("✓" if rate >= 200_000 else "✗") if not ledger else "")
+                console.print(f"  reconciled: {res['reconciled']}, wall {time.perf_counter() - t:.1f} s")
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
