@@ -35,6 +35,8 @@ def rows(home: DataHome, write: Writer) -> dict[str, dict[str, Any]]:
         ent("VOIDER", address="广州市3号"),
         # back-filled: most records arrive long after the fact
         ent("LATE", address="深圳市4号"),
+        # a historical back-load: observed_at is the fact's own date, so arrival says nothing
+        ent("BACKLOAD"),
         # six firms at one address (whitespace differs), three of them also sharing one phone
         *[ent(f"HUB{i}", address=" 杭州市 共享路 8号 " if i % 2 else "杭州市共享路8号",
               phone="0571-8888" if i < 3 else f"0571-{i}") for i in range(6)],
@@ -56,6 +58,8 @@ def rows(home: DataHome, write: Writer) -> dict[str, dict[str, Any]]:
         *[evt("penalty", "LATE", d, observed=dt.datetime(2025, 6, 1, tzinfo=dt.UTC), amount=1.0)
           for d in [dt.date(2024, m, 1) for m in range(1, 7)]],
         *[evt("qualification", "LATE", dt.date(2025, m, 1)) for m in range(1, 5)],
+        *[evt("penalty", "BACKLOAD", dt.date(2024, m, 1), observed=dt.datetime(2024, m, 1, tzinfo=dt.UTC))
+          for m in range(1, 8)],
     ])
     table = compute_trust(home, AS_OF)
     return {r["enterprise_id"]: r for r in table.to_pylist()}
@@ -122,6 +126,8 @@ def test_late_records(rows: dict[str, dict[str, Any]]) -> None:
     assert _outcomes(rows["LATE"])["late_records"] == "fail"
     assert _outcomes(rows["HONEST"])["late_records"] == "pass"
     assert _outcomes(rows["GHOST"])["late_records"] == "na"
+    assert _outcomes(rows["BACKLOAD"])["late_records"] == "na"
+    assert rows["BACKLOAD"]["quality_score"] is None
 
 
 def test_score_is_the_weighted_share_of_passed_checks(rows: dict[str, dict[str, Any]]) -> None:

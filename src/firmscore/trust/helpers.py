@@ -14,6 +14,11 @@ from firmscore.trust.thresholds import TrustThresholds
 VALID_INVOICE = "coalesce(code, 'valid') <> 'voided'"
 
 
+#: Records whose arrival time is information: dated, and not stamped exactly at midnight (UTC) of their
+#: own date, which is how historical back-loads without a delivery date set ``observed_at``.
+ARRIVAL_KNOWN = "event_date IS NOT NULL AND observed_at <> CAST(event_date AS TIMESTAMPTZ)"
+
+
 def helper_views(th: TrustThresholds) -> list[tuple[str, str]]:
     """(view name, SQL template) of the shared facts, in dependency order."""
     window_start = "CAST({as_of} - INTERVAL 12 MONTH AS DATE)"
@@ -96,10 +101,12 @@ GROUP BY r.enterprise_id""",
                                           AND event_date > {headcount_start}) AS headcount,
        max(event_date) FILTER (WHERE event_type = 'social_insurance' AND value IS NOT NULL
                                AND event_date > {headcount_start}) AS headcount_date,
-       count(*) FILTER (WHERE event_date IS NOT NULL) AS dated_records,
-       count(*) FILTER (WHERE date_diff('day', event_date, CAST(observed_at AS DATE)) > {th.late_days})
+       count(*) FILTER (WHERE {ARRIVAL_KNOWN}) AS dated_records,
+       count(*) FILTER (WHERE {ARRIVAL_KNOWN}
+                        AND date_diff('day', event_date, CAST(observed_at AS DATE)) > {th.late_days})
            AS late_records,
-       max(date_diff('day', event_date, CAST(observed_at AS DATE))) AS max_delay_days
+       max(date_diff('day', event_date, CAST(observed_at AS DATE))) FILTER (WHERE {ARRIVAL_KNOWN})
+           AS max_delay_days
 FROM pit_ev
 GROUP BY enterprise_id""",
         ),
