@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -137,9 +138,18 @@ def contagion(g: RelationGraph, p_own: np.ndarray) -> tuple[np.ndarray, int]:
     return p, n_iter
 
 
+CPU_SECONDS: list[float] = []  # CPU time of each timed call (all threads), next to its wall time
+
+
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    t0 = time.perf_counter()
+    """(result, wall seconds); the CPU seconds are appended to :data:`CPU_SECONDS`.
+
+    The machine is shared: when other processes compete for the 2 cores, wall time exceeds the
+    CPU time this benchmark actually used, so both are reported.
+    """
+    c0, t0 = time.process_time(), time.perf_counter()
     out = fn()
+    CPU_SECONDS.append(time.process_time() - c0)
     return out, time.perf_counter() - t0
 
 
@@ -277,7 +287,8 @@ def main() -> None:
         return
 
     if not args.skip_large:
-        g, t_gen, t_build = build(args.scale, args.seed, console)
+        load0 = os.getloadavg()[0]
+        (g, t_gen, t_build), _ = timed(lambda: build(args.scale, args.seed, console))
         n_comp, t_comp = timed(lambda: components(g))
         gc.collect()
         console.log(f"components {t_comp:.1f}s, peak RSS {peak_rss_gb():.2f} GB")
@@ -287,17 +298,22 @@ def main() -> None:
         (p, n_iter), t_cont = timed(lambda: contagion(g, p_own))
         console.log(f"contagion {t_cont:.1f}s, peak RSS {peak_rss_gb():.2f} GB")
         total = t_build + t_comp + t_circ + t_cont
-        big = Table(title=f"Relationship graph at scale {args.scale}: {g.n_nodes:,} nodes, {g.n_edges:,} edges")
-        for col in ("step", "seconds", "result"):
+        cpu_build_gen, cpu_comp, cpu_circ, cpu_cont = CPU_SECONDS[-4:]
+        big = Table(title=f"Relationship graph at scale {args.scale}: {g.n_nodes:,} nodes, {g.n_edges:,} edges "
+                          f"(load average {load0:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        for col in ("step", "wall s", "CPU s", "result"):
             big.add_column(col, justify="right" if col != "step" else "left")
-        big.add_row("generate edges (numpy, not counted)", f"{t_gen:.1f}", "")
-        big.add_row("build CSR per type", f"{t_build:.1f}", f"{g.nbytes / g.n_edges:.2f} bytes/edge")
-        big.add_row("weak components (all types)", f"{t_comp:.1f}", f"{n_comp:,} components")
-        big.add_row("guarantee SCCs + cycles ≤ 6", f"{t_circ:.1f}", f"{n_circ:,} circles, {n_cyc:,} cycles")
-        big.add_row("contagion fixed point", f"{t_cont:.1f}",
-                    f"{n_iter} iterations, mean lift {float(np.mean(p - p_own)):.4f}")
-        big.add_row("[bold]total (build+components+circles+contagion)", f"[bold]{total:.1f}", "target < 90 s")
-        big.add_row("peak RSS", f"{peak_rss_gb():.2f} GB", "target < 8 GB")
+        big.add_row("generate edges (numpy, not counted)", f"{t_gen:.1f}", "", "")
+        big.add_row("build CSR per type", f"{t_build:.1f}", f"(with generation {cpu_build_gen:.1f})",
+                    f"{g.nbytes / g.n_edges:.2f} bytes/edge")
+        big.add_row("weak components (all types)", f"{t_comp:.1f}", f"{cpu_comp:.1f}", f"{n_comp:,} components")
+        big.add_row("guarantee SCCs + cycles ≤ 6", f"{t_circ:.1f}", f"{cpu_circ:.1f}",
+                    f"{n_circ:,} circles, {n_cyc:,} cycles")
+        big.add_row("contagion fixed point (2 threads)", f"{t_cont:.1f}", f"{cpu_cont:.1f}",
+                    f"{n_iter} iterations to tol {TOL:g}, mean lift {float(np.mean(p - p_own)):.4f}")
+        big.add_row("[bold]total (build+components+circles+contagion)", f"[bold]{total:.1f}",
+                    f"{cpu_build_gen - t_gen + cpu_comp + cpu_circ + cpu_cont:.1f}", "target < 90 s")
+        big.add_row("peak RSS", f"{peak_rss_gb():.2f} GB", "", "target < 8 GB")
         console.print(big)
         del g, p, p_own
         gc.collect()

@@ -20,7 +20,9 @@ first-order lift the model must reproduce (``p(v) − p_own(v) ≈ β_c · raw �
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,6 +137,14 @@ def build_kernel(graph: RelationGraph, weights: Mapping[str, float], terms: list
     return Kernel(indptr, gather, coef.astype(np.float32, copy=False))
 
 
+def _row_chunks(indptr: np.ndarray, n_chunks: int) -> list[tuple[int, int]]:
+    """Split rows into ``n_chunks`` ranges holding about the same number of edges."""
+    nnz = int(indptr[-1])
+    cuts = np.searchsorted(indptr, np.linspace(0, nnz, n_chunks + 1)[1:-1]).tolist()
+    bounds = [0, *cuts, indptr.size - 1]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
 def propagate(
     graph: RelationGraph,
     own_pd: np.ndarray,
@@ -142,12 +152,15 @@ def propagate(
     tol: float = 1e-6,
     max_iter: int = 200,
     terms: list[Term] | None = None,
+    n_threads: int = 2,
 ) -> tuple[np.ndarray, int, bool]:
     """Solve the contagion fixed point; returns (p over all nodes, iterations, converged).
 
     ``own_pd`` has one entry per node (persons usually 0: they pass risk on, they do not start it).
     Each iteration is one gather, one ``log1p`` and one segmented sum over the merged kernel
-    (float32 edge values, float64 sums): a few sequential passes over the contagion edges.
+    (float32 edge values, float64 sums). The gather is random access into ``p`` and dominates at
+    national scale, so rows are split into ``n_threads`` edge-balanced ranges computed in threads
+    (numpy releases the GIL in these loops).
     """
     p_own = np.clip(np.asarray(own_pd, dtype=np.float64), 0.0, 1.0)
     if p_own.shape != (graph.n_nodes,):
@@ -155,23 +168,35 @@ def propagate(
     k = build_kernel(graph, weights, terms)
     base = np.log1p(-np.minimum(p_own, 1.0 - 1e-15))
     p = p_own.copy()
-    converged = False
-    it = 0
     cap = np.float32(1.0 - 1e-7)
     shock = np.empty(k.n_edges, dtype=np.float32)
-    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
-        p32 = p.astype(np.float32)
-        np.take(p32, k.gather, out=shock, mode="clip")  # 'clip' avoids the buffered copy of 'raise'
-        shock *= k.coef
-        np.minimum(shock, cap, out=shock)
-        np.negative(shock, out=shock)
-        np.log1p(shock, out=shock)
-        p_new = -np.expm1(base + _segment_sums(shock, k.indptr))
-        delta = float(np.max(np.abs(p_new - p))) if p.size else 0.0
-        p = p_new
-        if delta < tol:
-            converged = True
-            break
+    log_surv = np.empty_like(base)
+    chunks = _row_chunks(k.indptr, max(1, n_threads)) if k.n_edges else []
+
+    def work(rows: tuple[int, int], p32: np.ndarray) -> None:
+        r0, r1 = rows
+        e0, e1 = int(k.indptr[r0]), int(k.indptr[r1])
+        buf = shock[e0:e1]
+        np.take(p32, k.gather[e0:e1], out=buf, mode="clip")  # 'clip' avoids the buffered copy of 'raise'
+        buf *= k.coef[e0:e1]
+        np.minimum(buf, cap, out=buf)
+        np.negative(buf, out=buf)
+        np.log1p(buf, out=buf)
+        log_surv[r0:r1] = base[r0:r1] + _segment_sums(buf, k.indptr[r0 : r1 + 1] - e0)
+
+    converged = False
+    it = 0
+    with ThreadPoolExecutor(max_workers=max(1, len(chunks))) as pool:
+        for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+            p32 = p.astype(np.float32)
+            log_surv[:] = base
+            list(pool.map(work, chunks, [p32] * len(chunks)))
+            p_new = -np.expm1(log_surv)
+            delta = float(np.max(np.abs(p_new - p))) if p.size else 0.0
+            p = p_new
+            if delta < tol:
+                converged = True
+                break
     return p, it, converged
 
 
