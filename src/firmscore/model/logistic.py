@@ -41,28 +41,41 @@ def _loss_grad(w: FloatArray, X: FloatArray, y: FloatArray, l2: float) -> tuple[
 
 
 #: Rows used for the Hessian in Newton steps (a strided subsample above this size).
-_HESSIAN_ROWS = 100_000
+_HESSIAN_ROWS = 50_000
 
 
-def _newton(X: FloatArray, y: FloatArray, l2: float, max_iter: int, tol: float) -> FloatArray:
-    """Newton iterations with the exact gradient and a Hessian from a strided row subsample.
+def _newton(
+    X: FloatArray, y: FloatArray, l2: float, max_iter: int, tol: float, start: FloatArray | None = None
+) -> FloatArray:
+    """Damped Newton iterations with the exact gradient and a Hessian from a strided row subsample.
 
     The fixed point (gradient zero) is the exact maximum-likelihood solution whatever Hessian is
     used; a subsample Hessian only changes the path, and on large data it is so close to the
     full one that convergence stays quadratic in practice while each step costs two
     matrix-vector products instead of a full ``X'WX``.
+
+    Damping: the step is halved until the objective does not increase. Without it a
+    near-separable or collinear WOE matrix sends the full step to coefficients in the hundreds
+    (seen on real feature matrices) and the card's points explode. The linear predictor of the
+    accepted point is reused for the next gradient, so damping costs no extra pass when the full
+    step is accepted (the usual case).
     """
     n, p = X.shape
     step_rows = max(1, n // _HESSIAN_ROWS)
     Xs = X[::step_rows]
     Xs1 = np.hstack([np.ones((Xs.shape[0], 1)), Xs])
-    w = np.zeros(p + 1)
-    ybar = float(y.mean())
-    w[0] = np.log(max(ybar, 1e-12) / max(1 - ybar, 1e-12))
+    if start is not None:
+        w = start.copy()
+    else:
+        w = np.zeros(p + 1)
+        ybar = float(y.mean())
+        w[0] = np.log(max(ybar, 1e-12) / max(1 - ybar, 1e-12))
     reg = np.full(p + 1, l2)
     reg[0] = 0.0
+    z = X @ w[1:] + w[0]
+    f = _objective_z(z, w, y, l2)
     for _ in range(max_iter):
-        mu = expit(X @ w[1:] + w[0])
+        mu = expit(z)
         r = mu - y
         grad = np.empty(p + 1)
         grad[0] = r.sum() / n
@@ -74,22 +87,28 @@ def _newton(X: FloatArray, y: FloatArray, l2: float, max_iter: int, tol: float) 
             step = np.linalg.solve(h, grad)
         except np.linalg.LinAlgError:
             step = np.linalg.lstsq(h, grad, rcond=None)[0]
-        # Damped Newton: halve the step until the objective does not increase. Without this a
-        # near-separable or collinear WOE matrix sends the full step to coefficients in the
-        # hundreds (seen on real feature matrices), and the card's points explode.
-        base = _objective(w, X, y, l2)
         t = 1.0
-        while t > 1e-6 and _objective(w - t * step, X, y, l2) > base + 1e-12:
+        while True:
+            w_new = w - t * step
+            z_new = X @ w_new[1:] + w_new[0]
+            f_new = _objective_z(z_new, w_new, y, l2)
+            if f_new <= f + 1e-12 or t <= 1e-6:
+                break
             t *= 0.5
-        w = w - t * step
+        w, z, f = w_new, z_new, f_new
         if np.max(np.abs(t * step)) < tol:
             break
     return w
 
 
-def _objective(w: FloatArray, X: FloatArray, y: FloatArray, l2: float) -> float:
-    z = X @ w[1:] + w[0]
-    return float(np.sum(np.logaddexp(0.0, z) - y * z)) / y.size + 0.5 * l2 * float(w[1:] @ w[1:])
+def _objective_z(z: FloatArray, w: FloatArray, y: FloatArray, l2: float) -> float:
+    """Mean log-loss at linear predictor ``z`` plus the L2 term of coefficients ``w[1:]``.
+
+    ``log(1 + e^z) = max(z, 0) + log1p(e^-|z|)`` is stable and about twice as fast as
+    ``np.logaddexp(0, z)`` on large arrays.
+    """
+    softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    return float(np.sum(softplus) - y @ z) / y.size + 0.5 * l2 * float(w[1:] @ w[1:])
 
 
 def fit_logistic(
@@ -98,7 +117,7 @@ def fit_logistic(
     sign: str = "negative",
     C: float = 1.0,
     max_iter: int = 100,
-    tol: float = 1e-8,
+    tol: float = 1e-6,
 ) -> FloatArray:
     """Intercept followed by coefficients of the sign-constrained logistic regression."""
     if sign not in SIGNS:
@@ -138,10 +157,11 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):
     max_iter : int
         Iteration budget of the solvers.
     tol : float
-        Newton step tolerance.
+        Newton step tolerance (largest coefficient change; 1e-6 moves points by far less than
+        their rounding).
     """
 
-    def __init__(self, sign: str = "negative", C: float = 1.0, max_iter: int = 100, tol: float = 1e-8) -> None:
+    def __init__(self, sign: str = "negative", C: float = 1.0, max_iter: int = 100, tol: float = 1e-6) -> None:
         self.sign = sign
         self.C = C
         self.max_iter = max_iter

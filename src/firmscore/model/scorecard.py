@@ -96,11 +96,16 @@ class Scorecard(BaseEstimator):
             raise ValueError(f"unknown dimension ids {bad_dims}; use {DIMENSIONS}")
         scaling = Scaling(self.pdo, self.base_score, self.base_odds, self.score_min, self.score_max)
         bp = clone(self.binning_process) if self.binning_process is not None else BinningProcess()
-        names, woe_all = bp.fit_woe_matrix(X, target)
+        indices = bp.fit_indices(X, target)
         self.binning_process_ = bp
+        names = list(indices)
         iv = np.array([bp.binnings_[n].iv for n in names])
         keep = [n for n, v in zip(names, iv, strict=True) if v >= self.min_iv]
-        W = woe_all[:, [names.index(k) for k in keep]] if keep else np.zeros((len(X), 0))
+        # WOE only of the features that passed the IV filter, one contiguous column each
+        W = np.empty((len(X), len(keep)), dtype=np.float64, order="F")
+        for j, k in enumerate(keep):
+            np.take(bp.binnings_[k].woe, indices[k], out=W[:, j])
+        del indices
         if self.max_corr is not None and len(keep) > 1:
             cs = CorrelationSelector(self.max_corr).fit(W, target, iv=iv[[names.index(k) for k in keep]])
             mask = cs.get_support()
