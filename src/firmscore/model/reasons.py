@@ -53,26 +53,31 @@ def principal_reasons(
     bins = np.column_stack([idx[f.name] for f in feats])[rows, cols]
     names_zh = [str(_meta(metadata, f.name, "name_zh", f.name)) for f in feats]
     names_en = [str(_meta(metadata, f.name, "name_en", f.name)) for f in feats]
-    dims = [_meta(metadata, f.name, "dimension", f.dimension) for f in feats]
-    label_cache: dict[tuple[int, int], tuple[str, str]] = {}
-    text_zh: list[str] = []
-    text_en: list[str] = []
-    labels: list[str] = []
-    for c, b, r in zip(cols.tolist(), bins.tolist(), rows.tolist(), strict=True):
-        key = (c, b)
-        if key not in label_cache:
-            label_cache[key] = bin_label_bilingual(feats[c].rule, b)
-        zh, en = label_cache[key]
-        p, lo = int(pts[r, c]), int(lost[r, c])
-        labels.append(en)
-        text_zh.append(f"{names_zh[c]}：{zh}，得 {p} 分，较最优档少 {lo} 分")
-        text_en.append(f"{names_en[c]}: {en}, {p} points, {lo} below the best bin")
+    dims = np.array([_meta(metadata, f.name, "dimension", f.dimension) for f in feats], dtype=object)
+    # A reason's text depends only on (feature, bin): build one string per bin of the card and
+    # pick them with one take, so the cost does not grow with Python work per row.
+    offsets = np.concatenate([[0], np.cumsum([f.rule.n_bins for f in feats])])
+    zh_texts: list[str] = []
+    en_texts: list[str] = []
+    en_labels: list[str] = []
+    for c, f in enumerate(feats):
+        for k in range(f.rule.n_bins):
+            zh, en = bin_label_bilingual(f.rule, k)
+            p, lo = int(f.points[k]), int(best[c] - f.points[k])
+            zh_texts.append(f"{names_zh[c]}：{zh}，得 {p} 分，较最优档少 {lo} 分")
+            en_texts.append(f"{names_en[c]}: {en}, {p} points, {lo} below the best bin")
+            en_labels.append(en)
+    key = offsets[cols] + bins
+    text_zh = np.asarray(zh_texts, dtype=object)[key]
+    text_en = np.asarray(en_texts, dtype=object)[key]
+    labels = np.asarray(en_labels, dtype=object)[key]
+    names = np.asarray([f.name for f in feats], dtype=object)
     return pd.DataFrame(
         {
             "row": X.index.to_numpy()[rows],
             "rank": ranks + 1,
-            "feature": [feats[c].name for c in cols],
-            "dimension": [dims[c] for c in cols],
+            "feature": names[cols],
+            "dimension": dims[cols],
             "bin": labels,
             "points": pts[rows, cols],
             "best_points": best[cols],

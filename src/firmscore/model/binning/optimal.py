@@ -25,7 +25,7 @@ from firmscore.datamodel.specials import SPECIAL_CODES
 from firmscore.model.binning.dp import TRENDS, optimal_partition
 from firmscore.model.binning.fitted import FittedBinning
 from firmscore.model.binning.refine import refine_splits
-from firmscore.model.binning.rules import BinRule, as_float, count_edges_below_small
+from firmscore.model.binning.rules import BinRule, as_float, category_text, count_edges_below_small
 from firmscore.model.binning.woe import DEFAULT_ALPHA
 
 FloatArray = npt.NDArray[np.float64]
@@ -230,8 +230,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         codes = self._codes()
         s = values if isinstance(values, pd.Series) else pd.Series(values)
         missing = s.isna().to_numpy()
-        text = s.astype(object).where(~missing, None).map(lambda v: None if v is None else str(v))
-        codes_arr, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=True)
+        codes_arr, uniques = pd.factorize(category_text(s), use_na_sentinel=True)
         labels = [str(u) for u in uniques]
         k = len(labels)
         special_of_label = np.array([codes.index(lab) if lab in codes else -1 for lab in labels], dtype=np.intp)

@@ -163,11 +163,9 @@ class BinRule:
         return pd.Index(labels, dtype=object), np.asarray(bins, dtype=np.intp)
 
     def _assign_categorical(self, values: Any) -> IntArray:
-        s = pd.Series(values) if not isinstance(values, pd.Series) else values
-        missing = s.isna().to_numpy()
-        as_text = s.astype(object).where(~missing, None).map(lambda v: None if v is None else str(v))
+        as_text = category_text(values)
         index, bins = self.category_index()
-        pos = index.get_indexer(pd.Index(as_text.to_numpy(dtype=object), dtype=object))
+        pos = index.get_indexer(pd.Index(as_text, dtype=object))
         lut = np.append(bins, self.missing_index)  # position -1 (unknown) → missing bin
         return lut[pos]
 
@@ -192,6 +190,15 @@ class BinRule:
             categories=tuple(tuple(str(c) for c in g) for g in d.get("categories", [])),
             special_codes=tuple(float(c) if kind == "numerical" else str(c) for c in codes),
         )
+
+
+def category_text(values: Any) -> npt.NDArray[np.object_]:
+    """Categorical values as ``str`` labels (missing → ``None``), converted in one vectorised call."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    missing = s.isna().to_numpy()
+    text = s.astype(str).to_numpy(dtype=object)
+    text[missing] = None
+    return text
 
 
 def as_float(values: Any, feature: str) -> FloatArray:
