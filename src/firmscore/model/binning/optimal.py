@@ -151,7 +151,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         come from the same pre-bin assignment, mapped through the chosen cuts.
         """
         self._check_params()
-        values = x.iloc[:, 0] if isinstance(x, pd.DataFrame) else x
+        values = _one_column(x, self.name)
         n = len(values)
         target = check_target(y, n, what=f"y (feature {self.name!r})")
         if self.dtype == "numerical":
@@ -300,8 +300,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
     def transform(self, x: Any, metric: str = "woe") -> npt.NDArray[Any]:
         """``woe`` (default), bin ``indices`` or bin labels (``bins``) of every value."""
         check_is_fitted(self, "binning_")
-        values = x.iloc[:, 0] if isinstance(x, pd.DataFrame) else x
-        return self.binning_.transform(values, metric)
+        return self.binning_.transform(_one_column(x, self.name), metric)
 
     def binning_table(self) -> pd.DataFrame:
         check_is_fitted(self, "binning_")
@@ -332,6 +331,19 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         obj.binning_ = FittedBinning.from_dict(d["binning"])
         obj.n_features_in_ = 1
         return obj
+
+
+def _one_column(x: Any, name: str) -> Any:
+    """The values of a 1-D input, a one-column DataFrame or an ``(n, 1)`` array."""
+    if isinstance(x, pd.DataFrame):
+        if x.shape[1] != 1:
+            raise ValueError(f"{name}: OptimalBinning bins one feature; got {x.shape[1]} columns")
+        return x.iloc[:, 0]
+    if isinstance(x, np.ndarray) and x.ndim == 2:
+        if x.shape[1] != 1:
+            raise ValueError(f"{name}: OptimalBinning bins one feature; got {x.shape[1]} columns")
+        return x[:, 0]
+    return x
 
 
 #: Values used to place pre-bin quantiles (a strided sample above this size).
