@@ -74,7 +74,9 @@ def _subplots(width: float, height: float) -> tuple[MplFigure, Any]:
 
 def _render(fig: MplFigure) -> bytes:
     buf = io.BytesIO()
-    fig.tight_layout()
+    # Fixed margins instead of tight_layout: the plots share one layout, and tight_layout cost as
+    # much as rendering itself.
+    fig.subplots_adjust(left=0.15, right=0.97, bottom=0.13, top=0.92)
     # A fixed metadata dict keeps the PNG bytes reproducible (no software/date stamps).
     fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
     plt.close(fig)
