@@ -29,7 +29,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 #: Rows per block when scoring (the block's features and running total stay in the CPU cache).
-_SCORE_BLOCK = 32_768
+_SCORE_BLOCK = 32768
 
 #: Dimension ids of the enterprise score (ARCHITECTURE.md), in display order.
 DIMENSIONS: tuple[str, ...] = ("basic", "behaviour", "performance", "relationship", "legal_rep")
@@ -117,7 +117,12 @@ class CardModel:
             for f in self.features:
                 if f.rule.kind == "numerical":
                     edges, lut = f.rule.lookup_edges()
-                    out.append((edges, np.asarray(f.points, dtype=np.int64)[lut]))
+                    pts = np.asarray(f.points, dtype=np.int64)[lut]
+                    # An edge between two intervals with equal points changes nothing: drop it
+                    # (one comparison pass fewer per row). Dropping edge i shifts every value above
+                    # it down one interval, onto the merged group's points; NaN still lands last.
+                    keep = pts[:-1] != pts[1:]
+                    out.append((edges[keep], pts[np.concatenate([[0], np.flatnonzero(keep) + 1])]))
                 else:
                     out.append(None)
             self._cache["lut"] = out
