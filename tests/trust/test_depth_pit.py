@@ -57,8 +57,12 @@ def test_records_observed_after_the_date_do_not_count(home: DataHome, write: Wri
         report("PIT", 2024, 1.2e7, observed=late),  # an inflated report that arrives after the date
         evt("penalty", "PIT", dt.date(2025, 6, 1), observed=late),
     ])
-    before = {r["enterprise_id"]: r for r in compute_trust(home, AS_OF).to_pylist()}
-    after = {r["enterprise_id"]: r for r in compute_trust(home, dt.date(2025, 7, 31)).to_pylist()}
+    con = home.connect()  # one connection, two dates: the snapshot is re-installed each time
+    before = {r["enterprise_id"]: r for r in compute_trust(con, AS_OF).to_pylist()}
+    after = {r["enterprise_id"]: r for r in compute_trust(con, dt.date(2025, 7, 31)).to_pylist()}
+    again = {r["enterprise_id"]: r for r in compute_trust(con, AS_OF).to_pylist()}
+    con.close()
+    assert again == before
     assert "LATER" not in before and "LATER" in after  # not yet established on AS_OF
     assert before["PIT"]["check_revenue_invoices"] == "na"
     assert after["PIT"]["check_revenue_invoices"] == "fail"
