@@ -25,6 +25,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from firmscore.model.binning.optimal import check_target
 from firmscore.model.binning.woe import woe_iv
@@ -189,7 +190,9 @@ def _corr(X: FloatArray) -> FloatArray:
     """Pearson correlation matrix from one Gram product (no standardised copy of ``X``)."""
     n = X.shape[0]
     mean = X.mean(axis=0)
-    cov = (X.T @ X) / n - np.outer(mean, mean)
+    with threadpool_limits(limits=1, user_api="blas"):  # thin product: see logistic.py
+        gram = X.T @ X
+    cov = gram / n - np.outer(mean, mean)
     sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     safe = np.where(sd > 0, sd, 1.0)
     c = cov / np.outer(safe, safe)
