@@ -34,7 +34,7 @@ def _parse_date(text: str) -> dt.date:
         raise typer.BadParameter(t("trust.bad_date", value=text)) from exc
 
 
-def _compute(dh: DataHome, day: dt.date, console: Console) -> pa.Table:
+def _compute(dh: DataHome, day: dt.date, console: Console, memory_limit: str | None) -> pa.Table:
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
                   transient=True) as bar:
         task = bar.add_task(t("trust.computing"), total=None)
@@ -42,7 +42,7 @@ def _compute(dh: DataHome, day: dt.date, console: Console) -> pa.Table:
         def step(label: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=f"{t('trust.computing')}: {label}")
 
-        return compute_trust(dh, day, progress=step)
+        return compute_trust(dh, day, progress=step, memory_limit=memory_limit)
 
 
 def summary_tables(table: pa.Table) -> list[Table]:
@@ -108,6 +108,7 @@ def trust(
     home: Path = typer.Option(None, "--home", help="Data home (default ./firmscore-data or $FIRMSCORE_HOME)."),
     as_of: str = typer.Option(..., "--as-of", help="As-of date YYYY-MM-DD. 观察日。"),
     explain_id: str = typer.Option(None, "--explain", help="Explain one enterprise's indicators. 解释单个企业。"),
+    memory_limit: str = typer.Option(None, "--memory-limit", help="DuckDB memory limit, e.g. 4GB. 内存上限。"),
 ) -> None:
     """Data depth grade and information-quality score of every enterprise. 数据深度与信息质量。"""
     console = Console()
@@ -119,7 +120,7 @@ def trust(
     if explain_id:
         _explain(dh, explain_id, day, console)
         return
-    table = _compute(dh, day, console)
+    table = _compute(dh, day, console, memory_limit)
     path = write_trust(dh, table, day)
     console.print(f"[bold]{t('trust.title')} @ {day}[/bold]  {t('trust.enterprises')}: {table.num_rows:,}")
     for rendered in summary_tables(table):

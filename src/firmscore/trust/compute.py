@@ -38,15 +38,20 @@ Progress = Callable[[str, int, int], None]
 
 
 @contextmanager
-def connection(source: Source) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection with the canonical views: the caller's (left open) or a new one on a home."""
+def connection(source: Source, memory_limit: str | None = None,
+               threads: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection with the canonical views: the caller's (left open) or a new one on a home.
+
+    ``memory_limit`` / ``threads`` apply to a new connection only; beyond the limit DuckDB spills to
+    ``<home>/.duckdb_tmp``, which keeps millions of enterprises within a small machine.
+    """
     if isinstance(source, duckdb.DuckDBPyConnection):
         yield source
         return
     home = source if isinstance(source, DataHome) else DataHome.open(source)
     if not home.root.is_dir():
         raise FileNotFoundError(f"no data home at {home.root} / 数据目录不存在: {home.root}")
-    con = home.connect()
+    con = home.connect(memory_limit=memory_limit, threads=threads)
     try:
         yield con
     finally:
@@ -81,19 +86,22 @@ def install(con: duckdb.DuckDBPyConnection, as_of: dt.date, thresholds: TrustThr
     for name, sql in prelude_views(as_of):  # the feature engine's snapshot, shared as-is
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
     checks = build_checks(thresholds)
-    check_views = {c.view for c in checks}
     stages = trust_stages(as_of, thresholds, scale)
-    heavy = [name for name, _ in stages if name not in check_views and name not in _STREAMED]
-    done = 0
+    heavy = materialised(stages, checks)
     for name, sql in stages:
-        if name in check_views or name in _STREAMED:
+        if name not in heavy:
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
             continue
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-        done += 1
         if progress is not None:
-            progress(name, done, len(heavy) + 1)
+            progress(name, heavy.index(name) + 1, len(heavy) + 1)
     return checks
+
+
+def materialised(stages: list[tuple[str, str]], checks: tuple[Check, ...]) -> list[str]:
+    """Names of the stages stored as temporary tables (all but the check views and streamed rows)."""
+    views = {c.view for c in checks} | _STREAMED
+    return [name for name, _ in stages if name not in views]
 
 
 def assemble_sql(checks: tuple[Check, ...], as_of: dt.date, where: str = "") -> str:
@@ -139,6 +147,8 @@ def compute_trust(
     thresholds: TrustThresholds = DEFAULT_THRESHOLDS,
     scale: DepthScale = DEFAULT_DEPTH_SCALE,
     progress: Progress | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> pa.Table:
     """Data depth and information quality of every enterprise existing on ``as_of``.
 
@@ -153,18 +163,20 @@ def compute_trust(
         Limits of the checks and boundaries of the depth grade (documented defaults).
     progress : callable, optional
         ``progress(label, done, total)`` after each step.
+    memory_limit, threads : optional
+        DuckDB limits of the connection opened on a home (e.g. ``"4GB"``, ``2``).
 
     Returns
     -------
     pyarrow.Table
         One row per enterprise, columns as documented in ``docs/trust.md`` (stable order).
     """
-    with connection(source) as con:
+    with connection(source, memory_limit, threads) as con:
         checks = install(con, as_of, thresholds, scale, progress)
         table = con.sql(assemble_sql(checks, as_of)).to_arrow_table()
         if progress is not None:
-            steps = len([n for n, _ in trust_stages(as_of, thresholds, scale)]) - len(checks) - len(_STREAMED) + 1
-            progress("trust_indicators", steps, steps)
+            total = len(materialised(trust_stages(as_of, thresholds, scale), checks)) + 1
+            progress("trust_indicators", total, total)
     return table
 
 
