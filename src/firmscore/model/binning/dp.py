@@ -103,29 +103,56 @@ def _prefix_dp(p: _Problem, increasing: bool) -> tuple[FloatArray, IntArray]:
 
 
 def _prefix_dp_solve(p: _Problem, increasing: bool) -> tuple[FloatArray, IntArray]:
-    n, levels = p.n, p.levels
-    a = np.full((levels, n + 1, n + 1), NEG)
-    back = np.full((levels, n + 1, n + 1), -1, dtype=np.intp)
-    a[0, 0, 1:] = np.where(p.valid[0, 1:], p.iv[0, 1:], NEG)
+    a, back = _prefix_dp_batch([p], [increasing])
+    return a[0], back[0]
+
+
+def _prefix_dp_batch(problems: list[_Problem], increasing: list[bool]) -> tuple[FloatArray, IntArray]:
+    """Several prefix programmes of the same size solved in one loop (stacked on axis 0).
+
+    A decreasing programme is the increasing one on negated event rates, so all directions and
+    the reversed problem share the same vectorised step; ``auto`` pays the Python loop once
+    instead of four times.
+    """
+    p0 = problems[0]
+    n, levels = p0.n, p0.levels
+    nb = len(problems)
+    iv = np.stack([q.iv for q in problems])
+    rate = np.stack([q.rate if inc else -q.rate for q, inc in zip(problems, increasing, strict=True)])
+    valid = np.stack([q.valid for q in problems])
+    a = np.full((nb, levels, n + 1, n + 1), NEG)
+    back = np.full((nb, levels, n + 1, n + 1), -1, dtype=np.intp)
+    a[:, 0, 0, 1:] = np.where(valid[:, 0, 1:], iv[:, 0, 1:], NEG)
+    steps = ((0, 0),) if p0.unlimited else tuple((m - 1, m) for m in range(1, levels))
     for i in range(1, n):
-        prev_rate = p.rate[:i, i][:, None]
-        next_rate = p.rate[i, i + 1 :][None, :]
-        order_ok = prev_rate < next_rate if increasing else prev_rate > next_rate
-        valid_j = p.valid[i, i + 1 :]
+        valid_j = valid[:, i, i + 1 :]  # (B, n-i)
         if not valid_j.any():
             continue
-        steps = ((0, 0),) if p.unlimited else tuple((m - 1, m) for m in range(1, levels))
+        order_ok = rate[:, :i, i][:, :, None] < rate[:, i, i + 1 :][:, None, :]  # (B, i, n-i)
         for src, dst in steps:
-            prev = a[src, :i, i]
+            prev = a[:, src, :i, i]  # (B, i)
             if not np.isfinite(prev).any():
                 continue
-            cand = np.where(order_ok, prev[:, None], NEG)
-            k = np.argmax(cand, axis=0)
-            best = cand[k, np.arange(cand.shape[1])]
+            cand = np.where(order_ok, prev[:, :, None], NEG)
+            k = np.argmax(cand, axis=1)  # (B, n-i), first maximum on ties
+            best = np.take_along_axis(cand, k[:, None, :], axis=1)[:, 0, :]
             ok = valid_j & np.isfinite(best)
-            a[dst, i, i + 1 :] = np.where(ok, p.iv[i, i + 1 :] + best, NEG)
-            back[dst, i, i + 1 :] = np.where(ok, k, -1)
+            a[:, dst, i, i + 1 :] = np.where(ok, iv[:, i, i + 1 :] + best, NEG)
+            back[:, dst, i, i + 1 :] = np.where(ok, k, -1)
     return a, back
+
+
+def _prefill_all_shapes(p: _Problem) -> None:
+    """Solve the four prefix programmes ``auto`` needs (both directions, forward and reversed)."""
+    if "reversed" not in p.memo:
+        p.memo["reversed"] = _reverse(p)
+    rev: _Problem = p.memo["reversed"]
+    todo = [(q, inc) for q in (p, rev) for inc in (True, False) if ("prefix", inc) not in q.memo]
+    if not todo:
+        return
+    a, back = _prefix_dp_batch([q for q, _ in todo], [inc for _, inc in todo])
+    for t, (q, inc) in enumerate(todo):
+        q.memo[("prefix", inc)] = (a[t], back[t])
 
 
 def _walk(back: IntArray, m: int, i: int, j: int, unlimited: bool) -> list[int]:
@@ -268,6 +295,7 @@ def optimal_partition(
         min_event=min_event, max_bins=max_bins, alpha=alpha,
     )
     if trend == "auto":
+        _prefill_all_shapes(p)
         asc = _best_monotone(p, True)
         desc = _best_monotone(p, False)
         best, name = (asc, "ascending") if asc[0] >= desc[0] else (desc, "descending")
