@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firmscore.model.binning.dp import optimal_partition
+from firmscore.model.binning.dp import TRENDS, optimal_partition
 from firmscore.model.binning.woe import woe_iv
 
 
@@ -95,3 +95,23 @@ def test_auto_prefers_monotone_unless_clearly_better() -> None:
 def test_unknown_trend_is_rejected() -> None:
     with pytest.raises(ValueError, match="monotonic_trend"):
         optimal_partition([1.0, 2.0], [1.0, 1.0], 3.0, 2.0, trend="zigzag")
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=counts, max_bins=st.one_of(st.none(), st.integers(1, 5)), scale=st.sampled_from([1.0, 40.0]))
+def test_auto_picks_by_the_documented_rule(counts, max_bins, scale) -> None:
+    """``auto`` (batched solves) agrees with solving each shape on its own and applying the gates."""
+    good = np.array([c[0] for c in counts], dtype=float) * scale
+    bad = np.array([c[1] for c in counts], dtype=float) * scale
+    if bad.sum() == 0:
+        bad[0] = scale
+    tg, tb = good.sum(), bad.sum()
+    parts = {t: optimal_partition(good, bad, tg, tb, trend=t, max_bins=max_bins) for t in TRENDS[:4]}
+    mono = max(("ascending", "descending"), key=lambda t: (parts[t].iv, t == "ascending"))
+    uni = max(("peak", "valley"), key=lambda t: (parts[t].iv, t == "peak"))
+    gain = parts[uni].iv - parts[mono].iv
+    n_eff = tg * tb / (tg + tb)
+    expect = uni if gain > parts[mono].iv * 0.1 + 1e-12 and gain * n_eff >= 30.0 and len(parts[uni].cuts) > 2 else mono
+    auto = optimal_partition(good, bad, tg, tb, trend="auto", max_bins=max_bins)
+    assert auto.trend == expect
+    assert auto.iv == pytest.approx(parts[expect].iv, rel=1e-12, abs=1e-15)
