@@ -223,3 +223,11 @@ def test_large_column_fit_is_vectorised_and_deterministic() -> None:
     a = OptimalBinning().fit(x, y).binning_
     b = OptimalBinning().fit(x.copy(), y.copy()).binning_
     assert a == b and a.trend == "descending"
+
+
+def test_binning_process_exposes_every_binning_parameter() -> None:
+    per_feature = set(OptimalBinning().get_params()) - {"name", "dtype"}
+    assert per_feature <= set(BinningProcess().get_params())
+    x, y = _data(800)
+    bp = BinningProcess(refine=False, max_n_prebins=10).fit(pd.DataFrame({"x": x}), y)
+    assert bp.binnings_["x"].rule.n_regular <= 10

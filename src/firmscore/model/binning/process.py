@@ -41,7 +41,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
     binning_fit_params : dict or None
         Feature name → dict of :class:`OptimalBinning` parameters overriding the defaults.
     monotonic_trend, max_n_prebins, min_bin_size, max_n_bins, min_n_events, min_n_nonevents,
-    alpha, auto_min_gain, auto_min_stat
+    alpha, auto_min_gain, auto_min_stat, refine
         Defaults for every feature; see :class:`OptimalBinning`.
     """
 
@@ -60,6 +60,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         alpha: float = DEFAULT_ALPHA,
         auto_min_gain: float = 0.1,
         auto_min_stat: float = 30.0,
+        refine: bool = True,
     ) -> None:
         self.variable_names = variable_names
         self.categorical_variables = categorical_variables
@@ -74,6 +75,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         self.alpha = alpha
         self.auto_min_gain = auto_min_gain
         self.auto_min_stat = auto_min_stat
+        self.refine = refine
 
     def _binner(self, name: str, dtype: str) -> OptimalBinning:
         params: dict[str, Any] = {
@@ -89,6 +91,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
             "alpha": self.alpha,
             "auto_min_gain": self.auto_min_gain,
             "auto_min_stat": self.auto_min_stat,
+            "refine": self.refine,
         }
         override = (self.binning_fit_params or {}).get(name, {})
         unknown = set(override) - set(params)
