@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline
 
 from firmscore.datamodel.specials import NO_SOURCE, NOT_AUTHORIZED
@@ -196,6 +197,9 @@ def test_clone_pipeline_and_selector(fitted) -> None:
     assert len(c.card_.features) <= len(c.selector_.support_)
     pipe = Pipeline([("card", Scorecard())]).fit(X, y)
     assert pipe.predict_proba(X).shape == (len(X), 2)
+    assert is_classifier(Scorecard())
+    auc = cross_val_score(Scorecard(), X, y, scoring="roc_auc", cv=3)
+    assert auc.shape == (3,) and np.all(auc > 0.6)
 
 
 def test_bad_input_is_rejected_clearly() -> None:

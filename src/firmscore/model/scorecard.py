@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.special import expit
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils import ClassifierTags, Tags
 from sklearn.utils.validation import check_is_fitted
 
 from firmscore.model.binning.optimal import check_target
@@ -84,6 +85,17 @@ class Scorecard(BaseEstimator):
         self.score_max = score_max
         self.dimensions = dimensions
         self.name = name
+
+    def __sklearn_tags__(self) -> Tags:
+        """A binary classifier for scikit-learn (``predict_proba``), though ``score(X)`` returns
+        points rather than accuracy — use ``scoring="roc_auc"`` in model selection."""
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
 
     def fit(self, X: pd.DataFrame, y: Any) -> Scorecard:
         """Bin, select, regress and scale; the result is ``card_``."""
