@@ -9,7 +9,7 @@ import pytest
 from trust_homes import AS_OF, Writer, ent, evt, invoices, report, taxes
 
 from firmscore.store import DataHome
-from firmscore.trust import CHECK_IDS, NO_CHECKS_REASON, compute_trust, explain_trust
+from firmscore.trust import CHECK_IDS, NO_CHECKS_REASON, check_title, compute_trust, explain_firm, explain_trust
 from firmscore.trust.checks import build_checks
 from firmscore.trust.thresholds import DEFAULT_THRESHOLDS
 
@@ -151,5 +151,10 @@ def test_explain_quotes_the_numbers_in_both_languages(home: DataHome, rows: dict
     assert rev["values"]["ratio"] == pytest.approx(40.0)
     assert "1,200.0 万元" in rev["text_zh"] and "30.0 万元" in rev["text_zh"] and "申报收入" in rev["text_zh"]
     assert "12.0M CNY" in rev["text_en"] and "300.0K CNY" in rev["text_en"] and "ratio 40" in rev["text_en"]
+    row, items = explain_firm(home, "INFLATED", AS_OF)
+    assert row == rows["INFLATED"]
+    assert [i["outcome"] for i in items] == [rows["INFLATED"][f"check_{c}"] for c in CHECK_IDS]
+    assert check_title("revenue_invoices") == (rev["title_zh"], rev["title_en"])
+    assert explain_firm(home, "NO-SUCH-FIRM", AS_OF) == (None, [])
     na = {i["check"]: i for i in explain_trust(home, "GHOST", AS_OF)}["employees_headcount"]
     assert na["outcome"] == "na" and na["values"] == {} and "社保" in na["text_zh"] and "n/a" in na["text_en"]

@@ -33,6 +33,7 @@ def test_depth_components_and_grade_from_sql(home: DataHome, write: Writer) -> N
     rows = {r["enterprise_id"]: r for r in compute_trust(home, AS_OF).to_pylist()}
     deep = rows["DEEP"]
     assert (deep["n_sources"], deep["n_records"], deep["n_families"]) == (2, 50, 7)
+    assert deep["n_record_types"] == 3  # enterprise, event, relation
     assert deep["first_record_date"] == dt.date(2023, 7, 15)
     assert (deep["history_span_months"], deep["active_months"]) == (24, 24)
     # 1 (sources) + 2 (records) + 2 (families) + 2 (span) + 2 (active) = 9 → B

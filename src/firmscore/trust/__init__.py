@@ -5,6 +5,8 @@ Public API::
     compute_trust(con_or_home, as_of) -> pyarrow.Table      # one row per enterprise
     trust_row(con_or_home, enterprise_id, as_of) -> dict | None
     explain_trust(con_or_home, enterprise_id, as_of) -> list[dict]
+    explain_firm(con_or_home, enterprise_id, as_of) -> (row | None, list[dict])   # one install
+    check_title(check_id) -> (中文, English)
     write_trust(home, table, as_of) -> Path / read_trust(home, as_of) -> pyarrow.Table
     CHECK_IDS, TrustThresholds, DepthScale
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from firmscore.trust.checks import CHECK_IDS
 from firmscore.trust.compute import NO_CHECKS_REASON, compute_trust, trust_row
-from firmscore.trust.explain import explain_trust
+from firmscore.trust.explain import check_title, explain_firm, explain_trust
 from firmscore.trust.store import read_trust, trust_path, write_trust
 from firmscore.trust.thresholds import DEFAULT_DEPTH_SCALE, DEFAULT_THRESHOLDS, DepthScale, TrustThresholds
 
@@ -26,7 +28,9 @@ __all__ = [
     "NO_CHECKS_REASON",
     "DepthScale",
     "TrustThresholds",
+    "check_title",
     "compute_trust",
+    "explain_firm",
     "explain_trust",
     "read_trust",
     "trust_path",

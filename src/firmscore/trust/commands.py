@@ -16,8 +16,8 @@ import firmscore.trust.messages  # noqa: F401  (registers the messages)
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
 from firmscore.trust.checks import CHECK_IDS
-from firmscore.trust.compute import compute_trust, trust_row
-from firmscore.trust.explain import explain_trust
+from firmscore.trust.compute import compute_trust
+from firmscore.trust.explain import explain_firm
 from firmscore.trust.store import write_trust
 from firmscore.trust.thresholds import DEFAULT_DEPTH_SCALE
 
@@ -83,7 +83,7 @@ def summary_tables(table: pa.Table) -> list[Table]:
 
 
 def _explain(dh: DataHome, eid: str, day: dt.date, console: Console) -> None:
-    row = trust_row(dh, eid, day)
+    row, items = explain_firm(dh, eid, day)
     if row is None:
         console.print(f"[red]{t('trust.unknown_enterprise', eid=eid, as_of=day)}[/red]")
         raise typer.Exit(2)
@@ -98,7 +98,7 @@ def _explain(dh: DataHome, eid: str, day: dt.date, console: Console) -> None:
     if row["quality_reason"]:
         console.print(str(row["quality_reason"]))
     style = {"pass": "green", "fail": "red", "na": "dim"}
-    for item in explain_trust(dh, eid, day):
+    for item in items:
         console.print(f"[{style[item['outcome']]}]• {item['title_zh']} / {item['title_en']}[/]")
         console.print(f"   {item['text_zh']}", highlight=False)
         console.print(f"   {item['text_en']}", highlight=False)

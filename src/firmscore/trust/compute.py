@@ -117,7 +117,7 @@ def assemble_sql(checks: tuple[Check, ...], as_of: dt.date, where: str = "") -> 
     failed = ", ".join(f"CASE WHEN {c.column} = 'fail' THEN '{c.id}' END" for c in checks)
     return f"""
 SELECT enterprise_id, {as_of_literal(as_of)} AS as_of,
-       depth_grade, depth_points, n_sources, n_records, n_families, first_record_date,
+       depth_grade, depth_points, n_sources, n_records, n_record_types, n_families, first_record_date,
        history_span_months, active_months,
        CASE WHEN applicable_weight > 0 THEN round(100.0 * passed_weight / applicable_weight, 1) END
            AS quality_score,
@@ -186,6 +186,12 @@ def trust_row(source: Source, enterprise_id: str, as_of: dt.date,
     """The indicator row of one enterprise (``None`` when it does not exist on ``as_of``)."""
     with connection(source) as con:
         checks = install(con, as_of, thresholds, scale)
-        where = "WHERE d.enterprise_id = $eid"
-        found = con.sql(assemble_sql(checks, as_of, where), params={"eid": enterprise_id}).to_arrow_table().to_pylist()
+        return installed_row(con, checks, enterprise_id, as_of)
+
+
+def installed_row(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], enterprise_id: str,
+                  as_of: dt.date) -> dict[str, object] | None:
+    """One enterprise's row on a connection where :func:`install` already ran for ``as_of``."""
+    sql = assemble_sql(checks, as_of, "WHERE d.enterprise_id = $eid")
+    found = con.sql(sql, params={"eid": enterprise_id}).to_arrow_table().to_pylist()
     return found[0] if found else None

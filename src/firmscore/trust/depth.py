@@ -32,6 +32,7 @@ DEPTH_COMPONENTS_SQL = """
 SELECT enterprise_id,
        CAST(count(DISTINCT source) AS INTEGER) AS n_sources,
        CAST(count(*) AS BIGINT) AS n_records,
+       CAST(count(DISTINCT split_part(family, ':', 1)) AS INTEGER) AS n_record_types,
        CAST(count(DISTINCT family) AS INTEGER) AS n_families,
        min(day) AS first_record_date,
        CAST(count(DISTINCT date_trunc('month', day)) AS INTEGER) AS active_months
@@ -62,12 +63,14 @@ def depth_select_sql(scale: DepthScale) -> str:
         _points("active_months", scale.active_month_steps),
     ])
     return f"""
-SELECT enterprise_id, n_sources, n_records, n_families, first_record_date, history_span_months, active_months,
+SELECT enterprise_id, n_sources, n_records, n_record_types, n_families, first_record_date,
+       history_span_months, active_months,
        CAST({points} AS INTEGER) AS depth_points
 FROM (
     SELECT b.enterprise_id,
            coalesce(dc.n_sources, 0) AS n_sources,
            coalesce(dc.n_records, 0) AS n_records,
+           coalesce(dc.n_record_types, 0) AS n_record_types,
            coalesce(dc.n_families, 0) AS n_families,
            dc.first_record_date,
            {span} AS history_span_months,

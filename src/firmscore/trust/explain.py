@@ -10,10 +10,13 @@ import datetime as dt
 import math
 from typing import Any
 
+import duckdb
+
 import firmscore.trust.messages  # noqa: F401  (registers the messages)
 from firmscore.i18n import both
-from firmscore.trust.compute import Source, connection, install
-from firmscore.trust.thresholds import DEFAULT_THRESHOLDS, TrustThresholds
+from firmscore.trust.checks import Check
+from firmscore.trust.compute import Source, connection, install, installed_row
+from firmscore.trust.thresholds import DEFAULT_DEPTH_SCALE, DEFAULT_THRESHOLDS, DepthScale, TrustThresholds
 
 #: Columns holding CNY amounts (rendered as 万元 / M CNY).
 _MONEY = {"revenue", "invoiced", "invoiced_annualised", "tax_paid", "tax_annualised", "invoiced_12m",
@@ -93,6 +96,11 @@ def _money_limits(lim: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def check_title(check_id: str) -> tuple[str, str]:
+    """(中文, English) title of a check, e.g. to print ``failed_checks`` beside a score."""
+    return both(f"trust.{check_id}.title")
+
+
 def explain_trust(
     source: Source,
     enterprise_id: str,
@@ -106,33 +114,54 @@ def explain_trust(
     list of dict
         One dict per check in the stable check order: ``check``, ``weight``, ``outcome``
         (``pass`` / ``fail`` / ``na``), ``title_zh``, ``title_en``, ``text_zh``, ``text_en``,
-        ``values`` (the raw numbers compared) and ``limits``.
+        ``values`` (the raw numbers compared) and ``limits``. A firm that does not exist on the
+        date gets every check ``na``; use :func:`explain_firm` to tell the two apart.
     """
-    out: list[dict[str, Any]] = []
     with connection(source) as con:
         checks = install(con, as_of, thresholds)
-        for check in checks:
-            cur = con.execute(f"SELECT * FROM {check.view} WHERE enterprise_id = $eid LIMIT 1", {"eid": enterprise_id})
-            names = [d[0] for d in cur.description or []]
-            row = cur.fetchone()
-            lim = limits(check.id, thresholds)
-            title_zh, title_en = both(f"trust.{check.id}.title")
-            if row is None:
-                outcome = "na"
-                values: dict[str, Any] = {}
-                text_zh, text_en = both(f"trust.{check.id}.na", **_format(_money_limits(lim)))
-            else:
-                values = {k: v for k, v in zip(names, row, strict=True) if k not in {"enterprise_id", "outcome"}}
-                outcome = str(row[names.index("outcome")])
-                kwargs = {**_format(values), **_format(lim)}
-                if "declared_in" in values:
-                    kwargs["declared_in_zh"] = "年报" if values["declared_in"] == "annual_report" else "登记信息"
-                text_zh, text_en = both(f"trust.{check.id}.text", **kwargs)
-            outcome_zh, outcome_en = both(f"trust.outcome.{outcome}")
-            out.append({
-                "check": check.id, "weight": check.weight, "outcome": outcome,
-                "title_zh": title_zh, "title_en": title_en,
-                "text_zh": f"{outcome_zh}：{text_zh}", "text_en": f"{outcome_en}: {text_en}",
-                "values": values, "limits": lim,
-            })
+        return installed_explanation(con, checks, enterprise_id, thresholds)
+
+
+def explain_firm(
+    source: Source,
+    enterprise_id: str,
+    as_of: dt.date,
+    thresholds: TrustThresholds = DEFAULT_THRESHOLDS,
+    scale: DepthScale = DEFAULT_DEPTH_SCALE,
+) -> tuple[dict[str, object] | None, list[dict[str, Any]]]:
+    """The indicator row (``None`` if the firm does not exist on ``as_of``) and the explanation, installed once."""
+    with connection(source) as con:
+        checks = install(con, as_of, thresholds, scale)
+        row = installed_row(con, checks, enterprise_id, as_of)
+        return row, ([] if row is None else installed_explanation(con, checks, enterprise_id, thresholds))
+
+
+def installed_explanation(con: duckdb.DuckDBPyConnection, checks: tuple[Check, ...], enterprise_id: str,
+                          thresholds: TrustThresholds) -> list[dict[str, Any]]:
+    """The explanation on a connection where :func:`~firmscore.trust.compute.install` already ran."""
+    out: list[dict[str, Any]] = []
+    for check in checks:
+        cur = con.execute(f"SELECT * FROM {check.view} WHERE enterprise_id = $eid LIMIT 1", {"eid": enterprise_id})
+        names = [d[0] for d in cur.description or []]
+        row = cur.fetchone()
+        lim = limits(check.id, thresholds)
+        title_zh, title_en = check_title(check.id)
+        if row is None:
+            outcome = "na"
+            values: dict[str, Any] = {}
+            text_zh, text_en = both(f"trust.{check.id}.na", **_format(_money_limits(lim)))
+        else:
+            values = {k: v for k, v in zip(names, row, strict=True) if k not in {"enterprise_id", "outcome"}}
+            outcome = str(row[names.index("outcome")])
+            kwargs = {**_format(values), **_format(lim)}
+            if "declared_in" in values:
+                kwargs["declared_in_zh"] = "年报" if values["declared_in"] == "annual_report" else "登记信息"
+            text_zh, text_en = both(f"trust.{check.id}.text", **kwargs)
+        outcome_zh, outcome_en = both(f"trust.outcome.{outcome}")
+        out.append({
+            "check": check.id, "weight": check.weight, "outcome": outcome,
+            "title_zh": title_zh, "title_en": title_en,
+            "text_zh": f"{outcome_zh}：{text_zh}", "text_en": f"{outcome_en}: {text_en}",
+            "values": values, "limits": lim,
+        })
     return out
