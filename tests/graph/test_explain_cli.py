@@ -44,6 +44,7 @@ def test_paths_follow_the_chain_and_cite_the_listing(home: DataHome, write: Writ
     assert "holds 60% of M, which guarantees X" in statements[0].en
     assert "dishonest debtor (2025-03)" in statements[0].en
     assert "失信被执行人" in statements[0].zh
+    assert any(s.en.startswith("holds shares in 1 firms, 0 of them distressed") for s in statements)
     assert "shares its legal representative with 3 distressed firms (3 revoked or cancelled)" in statements[-1].en
 
 

@@ -143,9 +143,10 @@ class RelationGraph:
 
     def edge_set(self, edge_type: EdgeType) -> EdgeSet:
         """The edges of ``edge_type`` (an empty set when the graph has none)."""
-        if edge_type not in self.edges:
-            self.edges[edge_type] = _empty_edge_set(edge_type, self.n_enterprises, self.n_persons)
-        return self.edges[edge_type]
+        found = self.edges.get(edge_type)
+        if found is None:  # not stored: an empty type would cost a full row-pointer array
+            return _empty_edge_set(edge_type, self.n_enterprises, self.n_persons)
+        return found
 
     def node_id(self, idx: int) -> str:
         """Id of node ``idx`` (enterprise or person)."""
@@ -301,7 +302,9 @@ def graph_from_arrays(
     if enterprises is None:
         enterprises = default_enterprise_table(n_enterprises)
     sets = {
-        t: edge_set_from_arrays(t, s, d, w, n_enterprises, n_persons) for t, (s, d, w) in edges.items()
+        t: edge_set_from_arrays(t, s, d, w, n_enterprises, n_persons)
+        for t, (s, d, w) in edges.items()
+        if len(s)
     }
     return RelationGraph(n_enterprises, n_persons, sets, enterprise_ids, person_ids, enterprises, as_of)
 
@@ -463,7 +466,8 @@ def build_graph(
             keep = src < n_e
         elif kind is SourceKind.PERSON:
             keep = src >= n_e
-        sets[t] = edge_set_from_arrays(t, src[keep], dst[keep], w[keep], n_e, n_p)
+        if keep.any():
+            sets[t] = edge_set_from_arrays(t, src[keep], dst[keep], w[keep], n_e, n_p)
     say("attributes")
     ent = _enterprise_table(con)
     addr_group = np.where(ent.column("no_addr").to_numpy(zero_copy_only=False), -1, ent.column("address_group"))

@@ -210,12 +210,54 @@ def legal_rep_statement(analysis: GraphAnalysis, node: int) -> Statement | None:
     )
 
 
+_CHANNEL_TEXT: dict[str, tuple[str, str]] = {
+    "guarantor": ("为 {n} 家企业提供担保", "guarantees {n} firms"),
+    "borrower": ("获 {n} 家企业担保", "is guaranteed by {n} firms"),
+    "owner": ("持有 {n} 家企业股权", "holds shares in {n} firms"),
+    "subsidiary": ("有 {n} 个股东", "has {n} shareholders"),
+    "head_office": ("有 {n} 家分支机构", "has {n} branches"),
+    "branch": ("隶属 {n} 家总公司", "belongs to {n} head offices"),
+}
+
+
+def channel_statements(analysis: GraphAnalysis, node: int) -> list[Statement]:
+    """Per channel of direct ties: how many, how many distressed, and their joint first-order share.
+
+    Single paths understate risk that arrives through many small ties; this adds them up with the
+    neighbours' contagion PD: ``1 − Π(1 − w · p(u))``.
+    """
+    weights = analysis.model.effective_weights
+    nb = _Neighbours(analysis.graph, build_terms(analysis.graph, tuple(weights)), weights)
+    by_channel: dict[str, list[Hop]] = {}
+    for hop in nb.of(node):
+        by_channel.setdefault(hop.channel, []).append(hop)
+    distressed = analysis.signals.distressed
+    out = []
+    for ch, hops in by_channel.items():
+        dst = np.array([h.dst for h in hops])
+        w = np.array([h.w for h in hops])
+        share = 1.0 - float(np.prod(1.0 - w * analysis.contagion_pd[dst]))
+        n_bad = int(sum(bool(distressed[d]) for d in dst if d < analysis.graph.n_enterprises))
+        zh, en = _CHANNEL_TEXT[ch]
+        out.append(Statement(
+            zh.format(n=len(hops)) + f"，其中 {n_bad} 家处于困境，合计传导违约概率约 {share:.2%}",
+            en.format(n=len(hops)) + f", {n_bad} of them distressed; together they pass on about {share:.2%}",
+            share,
+        ))
+    return sorted(out, key=lambda s: -s.score)
+
+
 def explain(analysis: GraphAnalysis, enterprise_id: str, top: int = 5) -> tuple[float, float, list[Statement]]:
-    """(own PD, contagion PD, statements) for one enterprise; ``KeyError`` if it is not in the graph."""
+    """(own PD, contagion PD, statements) for one enterprise; ``KeyError`` if it is not in the graph.
+
+    Statements: the ``top`` strongest paths, then a summary per channel of direct ties, then the
+    legal representative's record.
+    """
     idx = int(analysis.graph.index_of([enterprise_id])[0])
     if idx < 0:
         raise KeyError(enterprise_id)
     statements = [describe_path(analysis, p) for p in risk_paths(analysis, idx, top=top)]
+    statements += [s for s in channel_statements(analysis, idx) if s.score > 0]
     lr = legal_rep_statement(analysis, idx)
     if lr is not None:
         statements.append(lr)
