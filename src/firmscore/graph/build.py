@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -126,7 +126,6 @@ class RelationGraph:
     person_ids: pa.Array
     enterprises: pa.Table
     as_of: dt.date | None = None
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -158,37 +157,6 @@ class RelationGraph:
         """Enterprise node indexes of ``ids`` (-1 where unknown), vectorised with Arrow."""
         found = pc.index_in(pa.array(ids, type=pa.string()), value_set=self.enterprise_ids)
         return np.asarray(found.fill_null(-1), dtype=np.int64).astype(np.int32)
-
-    def square(
-        self,
-        types: list[EdgeType],
-        weights: Mapping[EdgeType, float] | None = None,
-        dtype: np.dtype | None = None,
-    ) -> sp.csr_array:
-        """One ``n_nodes × n_nodes`` matrix summing the given types (scaled by ``weights``).
-
-        Used for whole-graph operations (components); built on demand and not kept. ``dtype``
-        ``bool`` gives a one-byte-per-edge adjacency when weights do not matter.
-        """
-        out_dtype = np.dtype(np.float32) if dtype is None else np.dtype(dtype)
-        rows, cols, vals = [], [], []
-        for t in types:
-            es = self.edge_set(t)
-            if es.n_edges == 0:
-                continue
-            rows.append(es.src_nodes())
-            cols.append(es.matrix.indices)
-            scale = 1.0 if weights is None else float(weights.get(t, 1.0))
-            if out_dtype == np.bool_:
-                vals.append(np.ones(es.n_edges, dtype=np.bool_))
-            else:
-                vals.append(es.matrix.data.astype(out_dtype) * out_dtype.type(scale))
-        n = self.n_nodes
-        if not rows:
-            return sp.csr_array((n, n), dtype=out_dtype)
-        r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-        del rows, cols, vals
-        return csr_from_edges(r, c, v, (n, n), out_dtype)
 
 
 def pad_rows(indptr: np.ndarray, offset: int, n_rows: int) -> np.ndarray:

@@ -10,7 +10,6 @@ registrations or circular invoicing.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from firmscore.graph.affiliates import person_bipartite
@@ -96,8 +95,3 @@ def ring_flag(cluster_size: np.ndarray, bursts: np.ndarray, on_trade_cycle: np.n
     """1 where the firm is in a 3..MAX_RING shell cluster and shows bursts or circular invoicing."""
     suspicious = (bursts >= 2) | (on_trade_cycle > 0)
     return ((cluster_size >= 3) & (cluster_size <= MAX_RING) & suspicious).astype(np.float64)
-
-
-def trade_adjacency(graph: RelationGraph) -> sp.csr_array:
-    """Square ``n_enterprises`` seller → buyer trade matrix (amounts)."""
-    return graph.edge_set(EdgeType.TRADE).weights()
