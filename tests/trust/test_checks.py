@@ -6,12 +6,19 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from trust_homes import AS_OF, Writer, ent, evt, invoices, report, taxes
+from trust_homes import AS_OF, Writer, ent, evt, invoices, report, taxes, writer
 
 from firmscore.store import DataHome
 from firmscore.trust import CHECK_IDS, NO_CHECKS_REASON, check_title, compute_trust, explain_firm, explain_trust
 from firmscore.trust.checks import build_checks
 from firmscore.trust.thresholds import DEFAULT_THRESHOLDS
+
+
+@pytest.fixture
+def write(home: DataHome) -> Writer:
+    """``write(record_type, rows)`` appends rows as a new batch of the test home (no conftest: the
+    graph tests import helpers from ``conftest`` by name, so a second conftest would shadow theirs)."""
+    return writer(home)
 
 TAX_DAYS = [dt.date(2024, 1, 15), dt.date(2024, 4, 15), dt.date(2024, 7, 15), dt.date(2024, 10, 15),
             dt.date(2025, 1, 15), dt.date(2025, 4, 15)]

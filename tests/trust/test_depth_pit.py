@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from trust_homes import AS_OF, Writer, ent, evt, invoices, months, report
+from trust_homes import AS_OF, Writer, ent, evt, invoices, months, report, writer
 
 from firmscore.store import DataHome
 from firmscore.trust import DEFAULT_DEPTH_SCALE, DepthScale, compute_trust, explain_trust
 from firmscore.trust.depth import grade_for_points
+
+
+@pytest.fixture
+def write(home: DataHome) -> Writer:
+    """``write(record_type, rows)`` appends rows as a new batch of the test home (no conftest: the
+    graph tests import helpers from ``conftest`` by name, so a second conftest would shadow theirs)."""
+    return writer(home)
 
 FAMILIES = ["tax_payment", "social_insurance", "penalty", "qualification", "project_won"]
 
