@@ -104,3 +104,15 @@ def test_regression_in_a_pipeline_and_bad_labels() -> None:
         SignConstrainedLogisticRegression().fit(X, np.zeros(800))
     with pytest.raises(ValueError, match="sign"):
         SignConstrainedLogisticRegression(sign="up").fit(X, y)
+
+
+def test_collinear_inputs_do_not_explode() -> None:
+    """Duplicated WOE columns (singular Hessian) converge to the same fit as one column (up to the
+    small L2 term, which prefers spreading a coefficient over the copies)."""
+    X, y = _woe_like()
+    dup = np.column_stack([X[:, 0], X[:, 0], X[:, 0] * (1 + 1e-9), X[:, 1]])
+    m = SignConstrainedLogisticRegression().fit(dup, y)
+    one = SignConstrainedLogisticRegression().fit(X[:, [0, 1]], y)
+    assert np.all(np.isfinite(m.coef_)) and np.all(np.abs(m.coef_) < 5)
+    assert m.coef_[0, :3].sum() == pytest.approx(one.coef_[0, 0], abs=1e-2)
+    assert np.allclose(m.predict_proba(dup), one.predict_proba(X[:, [0, 1]]), atol=1e-3)
