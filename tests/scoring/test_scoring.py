@@ -51,6 +51,9 @@ def test_scores_are_complete_and_on_the_scale(scored_home: DataHome) -> None:
     for dim in ("basic", "behaviour", "performance", "relationship", "legal_rep"):
         assert scores[f"sub_{dim}"].between(0, 100).all()
     assert receipt["records_not_in_ledger"] == 0
+    # data trust indicators stand beside every score
+    assert set(scores["depth_grade"]) <= set("ABCDE")
+    assert scores["quality_score"].dropna().between(0, 100).all()
 
 
 def test_scores_discriminate_the_planted_defaults(scored_home: DataHome) -> None:

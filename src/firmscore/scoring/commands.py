@@ -121,6 +121,15 @@ def report_cmd(
     console.print(f"[b]{enterprise_id}[/b] as of {day}: score / 评分 [b]{row['score']}[/b] ({row['band']}), "
                   f"grade / 等级 {row['grade']}, PD {row['pd']:.2%}")
     subs = {c[4:]: row[c] for c in scores.columns if c.startswith("sub_")}
+    if "depth_grade" in row:
+        from firmscore.trust import check_title
+
+        quality = f"{row['quality_score']:.0f}/100" if row["quality_score"] == row["quality_score"] else str(
+            row["quality_reason"])
+        checks = row["failed_checks"] if row["failed_checks"] is not None else []
+        failed = [" / ".join(check_title(str(c))) for c in list(checks)]
+        console.print(f"data depth / 数据深度 {row['depth_grade']}, information quality / 信息质量 {quality}"
+                      + (f"; failed checks / 未通过: {', '.join(failed)}" if failed else ""))
     console.print("sub-scores / 维度分: " + ", ".join(f"{k} {v:.0f}" for k, v in subs.items()))
     for r in json.loads(row["reasons"]):
         console.print(f" {r['rank']}. {r['text_zh']}\n    {r['text_en']}  (−{r['points_lost']} pts; "

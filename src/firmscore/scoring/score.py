@@ -25,6 +25,10 @@ from firmscore.scoring.bundle import ModelBundle, current_model
 from firmscore.scoring.data import feature_frame, feature_metadata
 from firmscore.scoring.evidence import install_evidence
 from firmscore.store.home import DataHome
+from firmscore.trust import compute_trust, write_trust
+
+#: Trust columns shown beside every score (see docs/trust.md).
+TRUST_COLUMNS = ("enterprise_id", "depth_grade", "depth_points", "quality_score", "quality_reason", "failed_checks")
 
 Progress = Callable[[str], None]
 
@@ -119,6 +123,13 @@ def score_enterprises(
         if leaf >= 0:
             per_firm.setdefault(eid, []).append(leaf)
     out["evidence_leaves"] = [sorted(per_firm.get(str(e), [])) for e in X.index]
+
+    say("data trust indicators / 数据可信度")
+    trust = compute_trust(home, as_of)
+    write_trust(home, trust, as_of)
+    tf = trust.select(list(TRUST_COLUMNS)).to_pandas().set_index("enterprise_id")
+    tf["failed_checks"] = tf["failed_checks"].map(lambda v: list(v) if v is not None else [])
+    out = out.join(tf, how="left")
     out["model_id"] = bundle.model_id
     out["as_of"] = as_of
     out["checkpoint_size"] = checkpoint.size if checkpoint else 0
