@@ -56,3 +56,9 @@ def pg_dsn() -> Iterator[str]:
     require(bool(dsn), "FIRMSCORE_PG_DSN is not set (run scripts/pg-start.sh)")
     assert dsn is not None
     yield dsn
+
+
+@pytest.fixture(scope="session")
+def requirement() -> object:
+    """The :func:`require` rule as a fixture, for test modules that cannot import this conftest."""
+    return require
