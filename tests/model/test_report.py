@@ -93,7 +93,7 @@ def test_mismatched_lengths_are_refused() -> None:
 
 
 def test_fitted_scorecard_and_challenger_compared_in_one_call() -> None:
-    scorecard_module = pytest.importorskip("firmscore.model.scorecard")
+    import firmscore.model.scorecard as scorecard_module
     from firmscore.model.calibration import LogisticCalibrator
     from firmscore.model.report import compare_fitted_models
 
