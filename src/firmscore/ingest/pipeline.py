@@ -397,6 +397,7 @@ def ingest(
     on_store: Callable[[RecordType, pa.Table], Any] | None = None,
     batch_id: str | None = None,
     chunk_rows: int = 200_000,
+    memory_limit: str = "4GB",
 ) -> IngestReport:
     """Ingest the planned files into ``home`` as one batch and return its reconciliation.
 
@@ -449,6 +450,7 @@ def ingest(
         run.flush_quarantine()
         con = duckdb.connect()
         con.execute("SET TimeZone = 'UTC'")
+        con.execute(f"SET memory_limit = '{memory_limit}'")  # bounded memory: DuckDB spills beyond it
         con.execute(f"SET temp_directory = '{(home.root / '.duckdb_tmp').resolve()}'")
         line_tables = []
         for rt in RecordType:
