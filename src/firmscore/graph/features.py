@@ -132,7 +132,7 @@ def analyse(
     p = model.contagion_pd(graph, p_own)
     feats["rel_own_pd"] = own
     feats["rel_contagion_pd"] = p[:n_e]
-    feats["rel_contagion_excess"] = p[:n_e] - own
+    feats["rel_contagion_excess"] = np.maximum(p[:n_e] - own, 0.0)
     return GraphAnalysis(graph, signals, p_own, p, model, g_circles, t_circles, feats)
 
 
