@@ -85,3 +85,22 @@ def test_unfitted_model_uses_priors_and_params_round_trip() -> None:
     assert m.effective_weights == {"guarantor": 0.7}
     clone = ContagionModel(**m.get_params())
     assert clone.get_params() == m.get_params()
+
+
+def test_calibration_orders_shocks_before_outcomes() -> None:
+    # G_i guarantees B_i; every guarantor fails first (day 1), then its borrower (day 2).
+    n = 60
+    src, dst = np.arange(n), np.arange(n, 2 * n)
+    g = graph_from_arrays(2 * n + 200, 0, {EdgeType.GUARANTEE: (src, dst, np.full(n, 100.0))},
+                          enterprises=_with_capital(2 * n + 200, 100.0))
+    y = np.zeros(2 * n + 200)
+    y[: 2 * n] = 1.0
+    days = np.full(2 * n + 200, np.iinfo(np.int64).max)
+    days[:n], days[n : 2 * n] = 1, 2
+    channels = ("guarantor", "borrower")
+    symmetric = ContagionModel(channels=channels).fit(g, y)
+    ordered = ContagionModel(channels=channels).fit(g, y, days=days)
+    assert symmetric.calibration_["guarantor"]["exposed"] == n  # reverse causation counted
+    assert ordered.calibration_["guarantor"]["exposed"] == 0  # borrowers failed after their guarantors
+    assert ordered.calibration_["borrower"]["exposed"] == n
+    assert ordered.weights_["borrower"] == 1.0

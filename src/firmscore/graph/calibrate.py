@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 from firmscore.graph.build import build_graph
 from firmscore.graph.contagion import ContagionModel
 from firmscore.graph.distress import distress_signals
@@ -27,9 +29,23 @@ def calibrate_on_home(home: DataHome, train_as_of: dt.date, horizon_days: int = 
         end_day = train_as_of + dt.timedelta(days=horizon_days)
         # Same node tables (the D0 graph), signals evaluated at the end of the window.
         create_snapshot_views(con, end_day)
-        end = distress_signals(con, end_day).distressed
+        end_signals = distress_signals(con, end_day)
     finally:
         con.close()
+    end = end_signals.distressed
     model = model or ContagionModel()
     new = end & ~start
-    return model.fit(graph, new.astype(float), sources=(start | end).astype(float), eligible=~start)
+    return model.fit(graph, new.astype(float), sources=(start | end).astype(float), eligible=~start,
+                     days=first_distress_day(end_signals.since, start))
+
+
+def first_distress_day(since: dict[str, np.ndarray], already: np.ndarray) -> np.ndarray:
+    """Day number of each firm's first distress signal (very early for firms distressed at the start,
+    very late for firms never distressed), used to order shocks before outcomes."""
+    late = np.iinfo(np.int64).max
+    out = np.full(already.shape, late, dtype=np.int64)
+    for day in since.values():
+        d = day.astype("datetime64[D]").astype(np.int64)
+        known = ~np.isnat(day)
+        out = np.where(known, np.minimum(out, d), out)
+    return np.where(already, np.iinfo(np.int64).min + 1, out)

@@ -280,6 +280,7 @@ class ContagionModel:
         y: np.ndarray,
         sources: np.ndarray | None = None,
         eligible: np.ndarray | None = None,
+        days: np.ndarray | None = None,
     ) -> ContagionModel:
         """Calibrate the channel scale factors on observed defaults (arrays of one value per enterprise).
 
@@ -293,6 +294,10 @@ class ContagionModel:
             Firms whose default is the shock (default ``y``; e.g. distressed at the start or during).
         eligible : array of bool, optional
             Firms counted as exposed/unexposed (e.g. not yet distressed at the start; default all).
+        days : array of int, optional
+            Day number of each firm's default or shock (any large value when none). When given, a
+            shock counts only for firms whose own default came later (or never): co-default within
+            one window is otherwise symmetric and a channel would also learn the reverse direction.
 
         Notes
         -----
@@ -308,16 +313,24 @@ class ContagionModel:
         ok = np.ones(n_e, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
         y_nodes = np.zeros(graph.n_nodes)
         y_nodes[:n_e] = src_flag
+        day_nodes = np.full(graph.n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
+        if days is not None:
+            day_nodes[:n_e] = np.asarray(days, dtype=np.int64)
         exposure: dict[str, np.ndarray] = {c: np.zeros(graph.n_nodes) for c in self.channels}
         for term in build_terms(graph, self.channels):
             m = term.edge_set.matrix
-            if term.direction == "forward":
-                sums = _segment_sums(term.raw * y_nodes[m.indices], m.indptr)
+            if term.direction == "forward":  # v = row (source node), u = column
+                hit = term.raw * y_nodes[m.indices]
+                if days is not None:
+                    hit = hit * (day_nodes[m.indices] < day_nodes[term.edge_set.src_nodes()])
+                sums = _segment_sums(hit, m.indptr)
                 off = term.edge_set.row_offset
                 exposure[term.channel][off : off + sums.size] += sums
-            else:
+            else:  # v = column (enterprise), u = source node
                 assert term.src is not None
                 hit = term.raw * y_nodes[term.src]
+                if days is not None:
+                    hit = hit * (day_nodes[term.src] < day_nodes[m.indices])
                 exposure[term.channel][:n_e] += np.bincount(m.indices, weights=hit, minlength=n_e)
         any_exposed = np.zeros(n_e, dtype=bool)
         for e in exposure.values():
