@@ -115,3 +115,33 @@ def test_explain_prints_both_languages_and_sql() -> None:
     assert "sum(share * share)" in result.output
     bad = CliRunner().invoke(app, ["features", "--explain", "no_such_feature"])
     assert bad.exit_code == 2 and "no_such_feature" in bad.output
+
+
+def test_event_family_split_gives_the_same_values_as_one_event_query(home: DataHome, history: History) -> None:
+    history.enterprise("E1", registered_capital=1000.0)
+    history.enterprise("E2")
+    history.event("E1", "invoice_out", "2025-03-01", amount=100.0, counterparty_id="C")
+    history.event("E1", "loan", "2025-01-01", amount=50.0, end_date="2026-01-01")
+    history.event("E1", "enforcement", "2025-02-01", amount=10.0)
+    history.event("E2", "repayment", "2025-02-01", value=100.0)
+    history.event("E2", "registry_change", "2025-02-01", code="address")
+    history.flush()
+    from firmscore.engines import DuckDBEngine
+    from firmscore.features.compute import install_prelude
+
+    event_specs = [s for s in BUILTIN_FEATURES if s.block == "event"]
+    engine = DuckDBEngine(home)
+    try:
+        install_prelude(engine, AS_OF, materialize=True)
+        whole = engine.query(block_query("event", event_specs, AS_OF)).to_pandas().set_index("enterprise_id")
+    finally:
+        engine.close()
+    result = compute_features(home, AS_OF, features=event_specs)
+    split = result.table.to_pandas().set_index("enterprise_id")
+    sourced = [s for s in event_specs if result.metadata["coverage"][s.id]["source_present"]]
+    assert len(sourced) >= 20
+    for spec in sourced:
+        for eid in ("E1", "E2"):
+            a, b = whole.loc[eid, spec.id], split.loc[eid, spec.id]
+            # fill values stand in where a family has no row; otherwise the two must agree exactly
+            assert (a == b) or (a != a and b != b) or (spec.fill is not None and b == spec.fill), (spec.id, eid, a, b)

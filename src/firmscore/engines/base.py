@@ -34,5 +34,13 @@ class Engine(ABC):
         """(Re)define a temporary view: how the point-in-time snapshot layer is installed."""
         self.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {select_sql}")
 
+    def materialize(self, name: str, select_sql: str) -> None:
+        """Compute a (small) derived relation once and keep it for the following queries.
+
+        Engines without temporary tables may fall back to a view (the default); Spark would
+        ``CACHE TABLE``. Used for helpers that many block queries read (``pit_base``, ...).
+        """
+        self.create_view(name, select_sql)
+
     def close(self) -> None:  # noqa: B027 - optional hook, default does nothing
         """Release the runtime's resources."""

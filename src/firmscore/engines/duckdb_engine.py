@@ -66,6 +66,22 @@ class DuckDBEngine(Engine):
             self._con = con
         return self._con
 
+    def _drop(self, name: str) -> None:
+        # views and tables share one namespace: a name may switch kind between runs on one connection
+        kinds = self.con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main' "
+            "AND table_catalog = 'temp'", [name]).fetchall()
+        for (kind,) in kinds:
+            self.con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.main.{name}")
+
+    def create_view(self, name: str, select_sql: str) -> None:
+        self._drop(name)
+        self.con.execute(f"CREATE TEMP VIEW {name} AS {select_sql}")
+
+    def materialize(self, name: str, select_sql: str) -> None:
+        self._drop(name)
+        self.con.execute(f"CREATE TEMP TABLE {name} AS {select_sql}")
+
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 

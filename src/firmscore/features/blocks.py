@@ -115,6 +115,27 @@ WHERE event_type = 'registry_change' AND code = 'legal_rep' GROUP BY enterprise_
 )
 
 
+#: Helpers read by several block queries; small (one row per enterprise or person), so computing them
+#: once per run (a temporary table) saves a scan of the events per block that reads them.
+MATERIALIZED_HELPERS: frozenset[str] = frozenset(
+    {"pit_base", "pit_distressed", "lr_person", "lr_auth", "lr_credit", "lr_pevents", "lr_firms", "lr_change"}
+)
+
+#: Event families: the event block runs once per family, restricted to the event types its features
+#: read, so that each FILTER aggregate is evaluated on its own rows only (same results, less work).
+EVENT_FAMILIES: dict[str, frozenset[str]] = {
+    "trade": frozenset({"invoice_out", "invoice_in", "tax_payment", "platform_trade"}),
+    "credit": frozenset({"loan", "repayment", "default", "credit_grade"}),
+    "legal": frozenset({"enforcement", "dishonest_listing", "lawsuit", "penalty", "tax_arrears", "equity_pledge",
+                        "chattel_mortgage", "consumption_restriction", "bankruptcy", "abnormal_operation"}),
+}
+
+
+def event_family(primary_event_type: str) -> str:
+    """The family of a feature's primary event type (``"other"`` when none matches)."""
+    return next((name for name, types in EVENT_FAMILIES.items() if primary_event_type in types), "other")
+
+
 @dataclass(frozen=True)
 class Block:
     """A row set that features read.

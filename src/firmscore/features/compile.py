@@ -19,10 +19,12 @@ def expression(spec: FeatureSpec) -> str:
     return spec.expr.replace("{w}", f"({spec.where})")
 
 
-def _select(specs: Sequence[FeatureSpec], block_name: str) -> str:
+def _select(specs: Sequence[FeatureSpec], block_name: str, row_filter: str | None = None) -> str:
     block = BLOCKS[block_name]
     cols = ",\n    ".join(f"CAST({expression(s)} AS DOUBLE) AS {s.id}" for s in specs)
     sql = f"SELECT enterprise_id,\n    {cols}\nFROM (\n{block.source}\n) AS block_rows"
+    if row_filter:
+        sql += f"\nWHERE {row_filter}"
     if block.kind == "aggregate":
         sql += "\nGROUP BY enterprise_id"
     return sql
@@ -45,12 +47,24 @@ def prelude_views(as_of: dt.date) -> list[tuple[str, str]]:
     return [(name, render(sql, as_of)) for name, sql in prelude_templates()]
 
 
-def block_query(block_name: str, specs: Sequence[FeatureSpec], as_of: dt.date) -> str:
-    """One query computing all ``specs`` of a block (they must all belong to it)."""
+def block_query(block_name: str, specs: Sequence[FeatureSpec], as_of: dt.date,
+                row_filter: str | None = None) -> str:
+    """One query computing all ``specs`` of a block (they must all belong to it).
+
+    ``row_filter`` narrows the block's rows; it must not change any feature's value on an
+    enterprise that keeps at least one row (used to split the event block by event family, where
+    every feature aggregates only rows of its own event types).
+    """
     wrong = [s.id for s in specs if s.block != block_name]
     if wrong:
         raise ValueError(f"features {wrong} do not belong to block {block_name!r}")
-    return render(_select(specs, block_name), as_of)
+    return render(_select(specs, block_name, row_filter), as_of)
+
+
+def event_type_filter(specs: Sequence[FeatureSpec]) -> str:
+    """``event_type IN (...)`` over every event type the features read."""
+    types = sorted({t for s in specs for t in s.event_types})
+    return "event_type IN (" + ", ".join(f"'{t}'" for t in types) + ")"
 
 
 def standalone_sql(spec: FeatureSpec, as_of: dt.date) -> str:

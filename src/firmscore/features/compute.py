@@ -23,8 +23,9 @@ import pyarrow.parquet as pq
 
 from firmscore.datamodel.specials import NOT_AUTHORIZED, SPECIAL_VALUES
 from firmscore.engines import DuckDBEngine, Engine
+from firmscore.features.blocks import MATERIALIZED_HELPERS, event_family
 from firmscore.features.catalog import all_features, catalog_version, external_groups
-from firmscore.features.compile import block_query, prelude_views
+from firmscore.features.compile import block_query, event_type_filter, prelude_views
 from firmscore.features.spec import FeatureSpec
 from firmscore.store.home import DataHome
 
@@ -66,10 +67,17 @@ class FeatureMatrix:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def install_prelude(engine: Engine, as_of: dt.date) -> None:
-    """Create the point-in-time snapshot and helper views for ``as_of`` on ``engine``."""
+def install_prelude(engine: Engine, as_of: dt.date, materialize: bool = False) -> None:
+    """Create the point-in-time snapshot and helper views for ``as_of`` on ``engine``.
+
+    With ``materialize``, the small shared helpers (:data:`MATERIALIZED_HELPERS`) are computed
+    once as temporary tables: worth it for a full matrix, not for a one-enterprise evidence query.
+    """
     for name, sql in prelude_views(as_of):
-        engine.create_view(name, sql)
+        if materialize and name in MATERIALIZED_HELPERS:
+            engine.materialize(name, sql)
+        else:
+            engine.create_view(name, sql)
 
 
 def inventory(engine: Engine) -> SourceInventory:
@@ -100,11 +108,21 @@ def _align(ids: pd.Index, result: pa.Table, column: str) -> tuple[np.ndarray, np
 
 
 def _blocks(specs: Sequence[FeatureSpec]) -> dict[str, list[FeatureSpec]]:
+    """Queries to run: one per block, the event block split by event family (``event:<family>``)."""
     grouped: dict[str, list[FeatureSpec]] = {}
     for spec in specs:
-        if spec.is_sql:
-            grouped.setdefault(spec.block, []).append(spec)
+        if not spec.is_sql:
+            continue
+        key = spec.block
+        if spec.block == "event" and spec.event_types:
+            key = f"event:{event_family(spec.event_types[0])}"
+        grouped.setdefault(key, []).append(spec)
     return grouped
+
+
+def _block_sql(key: str, specs: Sequence[FeatureSpec], as_of: dt.date) -> str:
+    block_name, _, family = key.partition(":")
+    return block_query(block_name, specs, as_of, event_type_filter(specs) if family else None)
 
 
 def _coverage(values: np.ndarray, spec: FeatureSpec, sourced: bool) -> dict[str, Any]:
@@ -156,7 +174,7 @@ def compute_features(
 
     try:
         t0 = time.perf_counter()
-        install_prelude(engine, as_of)
+        install_prelude(engine, as_of, materialize=True)
         inv = inventory(engine)
         ids = pd.Index(engine.query("SELECT enterprise_id FROM pit_base ORDER BY enterprise_id")
                        .column("enterprise_id").to_pandas())
@@ -165,7 +183,7 @@ def compute_features(
         present_rows: dict[str, np.ndarray] = {}
         for i, (block_name, block_specs) in enumerate(blocks.items(), start=2):
             t0 = time.perf_counter()
-            result = engine.query(block_query(block_name, block_specs, as_of))
+            result = engine.query(_block_sql(block_name, block_specs, as_of))
             for spec in block_specs:
                 columns[spec.id], present_rows[spec.id] = _align(ids, result, spec.id)
             step(f"block:{block_name}", i, t0)

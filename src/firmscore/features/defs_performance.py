@@ -23,10 +23,10 @@ def _count(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype
 
 def _to_capital(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, where: str,
                 window: str) -> FeatureSpec:
-    """Sum of amounts relative to registered capital (size-adjusted severity)."""
+    """Sum of amounts relative to registered capital (size-adjusted severity); 0 without such events."""
     return FeatureSpec(fid, D, zh, en, dzh, den, "ratio", 1, EV, (etype,), window, "event",
                        "coalesce(sum(amount) FILTER (WHERE {w}), 0) / nullif(max(reg_capital), 0)",
-                       where=f"event_type = '{etype}' AND {where}")
+                       where=f"event_type = '{etype}' AND {where}", fill=0.0)
 
 
 def _repay(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, expr: str, where: str,
