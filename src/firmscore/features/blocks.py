@@ -163,8 +163,10 @@ class Block:
         return self.evidence_source.replace("{source}", self.source)
 
 
-_EVENT_ROWS = "SELECT e.*, b.registered_capital AS reg_capital FROM pit_ev AS e LEFT JOIN pit_base AS b " \
-    "ON b.enterprise_id = e.enterprise_id"
+_EVENT_ROWS = (
+    "SELECT e.*, b.registered_capital AS reg_capital FROM pit_ev AS e "
+    "LEFT JOIN (SELECT enterprise_id, registered_capital FROM pit_base) AS b ON b.enterprise_id = e.enterprise_id"
+)
 
 BLOCKS: dict[str, Block] = {
     "enterprise": Block(

@@ -179,13 +179,26 @@ def compute_features(
         ids = pd.Index(engine.query("SELECT enterprise_id FROM pit_base ORDER BY enterprise_id")
                        .column("enterprise_id").to_pandas())
         step("snapshot", 1, t0)
-        columns: dict[str, np.ndarray] = {}
-        present_rows: dict[str, np.ndarray] = {}
+        coverage: dict[str, dict[str, Any]] = {}
+        finished: dict[str, pa.Array] = {}
+
+        def finish(spec: FeatureSpec, result: pa.Table) -> None:
+            # finalise each column as soon as its block returns: no second full copy of the matrix
+            values, present = _align(ids, result, spec.id)
+            sourced = inv.has_source(spec) if spec.is_sql else True
+            if not sourced:
+                values = np.full(len(ids), np.nan)
+            elif spec.fill is not None:
+                values = np.where(present, values, spec.fill)
+            coverage[spec.id] = _coverage(values, spec, sourced)
+            finished[spec.id] = pa.array(values, type=pa.float64())
+
         for i, (block_name, block_specs) in enumerate(blocks.items(), start=2):
             t0 = time.perf_counter()
             result = engine.query(_block_sql(block_name, block_specs, as_of))
             for spec in block_specs:
-                columns[spec.id], present_rows[spec.id] = _align(ids, result, spec.id)
+                finish(spec, result)
+            del result
             step(f"block:{block_name}", i, t0)
         done = 1 + len(blocks)
         for group in groups:
@@ -195,7 +208,7 @@ def compute_features(
             result = group.compute(engine.con, as_of)
             for spec in group.specs:
                 if spec in specs:
-                    columns[spec.id], present_rows[spec.id] = _align(ids, result, spec.id)
+                    finish(spec, result)
             done += 1
             step(f"external:{group.origin}", done, t0)
     finally:
@@ -203,20 +216,10 @@ def compute_features(
             engine.close()
 
     t0 = time.perf_counter()
-    coverage: dict[str, dict[str, Any]] = {}
-    arrays: list[pa.Array] = [pa.array(ids.to_numpy(), type=pa.string())]
-    names = ["enterprise_id"]
-    for spec in specs:
-        values = columns[spec.id]
-        sourced = inv.has_source(spec) if spec.is_sql else True
-        if not sourced:
-            values = np.full(len(ids), np.nan)
-        elif spec.fill is not None:
-            values = np.where(present_rows[spec.id], values, spec.fill)
-        coverage[spec.id] = _coverage(values, spec, sourced)
-        arrays.append(pa.array(values, type=pa.float64()))
-        names.append(spec.id)
-    table = pa.Table.from_arrays(arrays, names=names)
+    table = pa.Table.from_arrays(
+        [pa.array(ids.to_numpy(), type=pa.string()), *(finished[s.id] for s in specs)],
+        names=["enterprise_id", *(s.id for s in specs)],
+    )
     step("assemble", total, t0)
     elapsed = time.perf_counter() - started
     metadata = {
