@@ -51,6 +51,8 @@ from firmscore.ingest.sources import Plan
 from firmscore.store.home import QUARANTINE_SCHEMA, DataHome
 
 STORE_PART_ROWS = 1_000_000
+N_BUCKETS = 16  # key-hash buckets of the staged rows
+GROUP_ROWS = 4_000_000  # rows deduplicated in one DuckDB pass (whole buckets are grouped up to this)
 ProgressFn = Callable[[str, int], None]
 
 
@@ -270,9 +272,15 @@ class _Run:
         cols["__line"] = pa.array(lines[keep])
         cols["__out"] = pa.array(np.full(n, out_index, dtype=np.int8))  # several outputs may share a line
         table = pa.table(cols)
-        d = self.stage / rt.value
-        d.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, d / f"{self.part:06d}.parquet", compression="none")  # scratch: speed over size
+        # Records are deduplicated per key, so rows are split by a hash of their key into buckets that
+        # are finalized one at a time: memory and scratch space stay bounded on a batch of any size.
+        srid = results["source_record_id"].values[keep].astype("string").fillna("")
+        bucket = (pd.util.hash_array(srid.to_numpy(dtype=object)) % N_BUCKETS).astype(np.int64)
+        for b in np.unique(bucket).tolist():
+            d = self.stage / rt.value / f"b{b:02d}"
+            d.mkdir(parents=True, exist_ok=True)
+            part = table.filter(pa.array(bucket == b)) if len(np.unique(bucket)) > 1 else table
+            pq.write_table(part, d / f"{self.part:06d}.parquet", compression="lz4")  # scratch: fast
         self.part += 1
 
 
@@ -320,72 +328,99 @@ def _hash_expr(rt: RecordType, staged_cols: set[str]) -> str:
     return "sha256(concat_ws(chr(31), " + ", ".join(parts) + "))"
 
 
-def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tuple[int, int, pa.Table]:
-    """Deduplicate and version the staged rows of one record type into ``stage/_out``.
+def _bucket_groups(stage: Path) -> list[list[Path]]:
+    """Staged files grouped by whole buckets, each group at most ``GROUP_ROWS`` rows when possible.
 
-    Returns (new records, of which new versions, staged and accepted (file, line) pairs).
+    A small batch is finalized in one pass; a large one bucket by bucket, bounding memory.
     """
-    stage_glob = str((run.stage / rt.value).resolve() / "*.parquet")
-    staged_cols = set(pq.read_schema(next((run.stage / rt.value).glob("*.parquet"))).names)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, {_hash_expr(rt, staged_cols)} AS content_hash, "
-        f"(CAST(__file AS BIGINT) << 44) | (CAST(__out AS BIGINT) << 40) | __line AS __pos "
-        f"FROM read_parquet('{stage_glob}')"
-    )
-    existing = run.home.parquet_files(rt)
-    if existing:
-        glob = str(run.home.table_dir(rt).resolve() / "*.parquet")
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE existing AS SELECT source, source_record_id, content_hash, version "
-            f"FROM read_parquet('{glob}')"
-        )
-    else:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE existing (source VARCHAR, source_record_id VARCHAR, "
-            "content_hash VARCHAR, version INTEGER)"
-        )
-    # Distinct contents first (a GROUP BY is much cheaper than a window over wide rows), then only
-    # the novel ones are versioned, then joined back to their full rows in input order.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE novel AS
-        WITH firsts AS (
-            SELECT source, source_record_id, content_hash, min(__pos) AS __pos FROM staged GROUP BY ALL
-        )
-        SELECT f.* FROM firsts f ANTI JOIN existing e USING (source, source_record_id, content_hash)
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE fresh AS
-        WITH maxv AS (SELECT source, source_record_id, max(version) AS v FROM existing GROUP BY ALL),
-        versioned AS (
-            SELECT n.__pos,
-                   CAST(coalesce(m.v, 0) + row_number() OVER (PARTITION BY n.source, n.source_record_id
-                                                               ORDER BY n.__pos) AS INTEGER) AS version,
-                   substr(sha256(n.source || chr(31) || n.source_record_id || chr(31) || n.content_hash), 1, 32)
-                       AS record_id
-            FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
-        )
-        SELECT s.*, v.version, v.record_id FROM staged s JOIN versioned v USING (__pos)
-        """
-    )
-    n_new, n_versions = con.execute("SELECT count(*), count(*) FILTER (WHERE version > 1) FROM fresh").fetchall()[0]
+    groups: list[list[Path]] = []
+    current: list[Path] = []
+    rows = 0
+    for bucket_dir in sorted(d for d in stage.iterdir() if d.is_dir()):
+        files = sorted(bucket_dir.glob("*.parquet"))
+        n = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        if current and rows + n > GROUP_ROWS:
+            groups.append(current)
+            current, rows = [], 0
+        current.extend(files)
+        rows += n
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Deduplicate and version the staged rows of one record type into ``stage/_out``, bucket by bucket.
+
+    Every version of a key lands in the same bucket, so each bucket is deduplicated and versioned on
+    its own against the stored keys it touches. Accepted and staged (file, line) pairs are collected
+    in the connection's ``lines`` table for the reconciliation. Returns (new records, new versions).
+    """
     schema = schema_for(rt)
-    select = ", ".join(
-        f"'{run.batch_id}' AS batch_id" if f.name == "batch_id" else f.name for f in schema
-    )
-    reader = con.sql(f"SELECT {select} FROM fresh ORDER BY __pos").to_arrow_reader(STORE_PART_ROWS)
+    select = ", ".join(f"'{run.batch_id}' AS batch_id" if f.name == "batch_id" else f.name for f in schema)
+    existing = run.home.parquet_files(rt)
+    existing_glob = str(run.home.table_dir(rt).resolve() / "*.parquet")
     out_dir = run.stage / "_out" / rt.value
     out_dir.mkdir(parents=True, exist_ok=True)
-    for part, batch in enumerate(reader):
-        pq.write_table(pa.Table.from_batches([batch]).cast(schema), out_dir / f"{run.batch_id}-{part:05d}.parquet",
-                       compression="zstd")
-    accepted = con.sql("SELECT DISTINCT __file, __line FROM fresh").to_arrow_table()
-    staged_lines = con.sql("SELECT DISTINCT __file, __line FROM staged").to_arrow_table()
-    return int(n_new), int(n_versions), pa.concat_tables([accepted.append_column("__accepted", pa.array(
-        np.ones(accepted.num_rows, dtype=bool))), staged_lines.append_column("__accepted", pa.array(
-        np.zeros(staged_lines.num_rows, dtype=bool)))])
+    n_new = n_versions = 0
+    part = 0
+    for files in _bucket_groups(run.stage / rt.value):
+        staged_cols = set(pq.read_schema(files[0]).names)
+        file_list = ", ".join(f"'{f.resolve()}'" for f in files)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, {_hash_expr(rt, staged_cols)} AS content_hash, "
+            f"(CAST(__file AS BIGINT) << 44) | (CAST(__out AS BIGINT) << 40) | __line AS __pos "
+            f"FROM read_parquet([{file_list}], union_by_name = true)"
+        )
+        if existing:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE existing AS SELECT e.source, e.source_record_id, e.content_hash, "
+                f"e.version FROM read_parquet('{existing_glob}') e "
+                "SEMI JOIN (SELECT DISTINCT source, source_record_id FROM staged) k USING (source, source_record_id)"
+            )
+        else:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE existing (source VARCHAR, source_record_id VARCHAR, "
+                "content_hash VARCHAR, version INTEGER)"
+            )
+        # Distinct contents first (a GROUP BY is much cheaper than a window over wide rows), then only
+        # the novel ones are versioned, then joined back to their full rows in input order.
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE novel AS
+            WITH firsts AS (
+                SELECT source, source_record_id, content_hash, min(__pos) AS __pos FROM staged GROUP BY ALL
+            )
+            SELECT f.* FROM firsts f ANTI JOIN existing e USING (source, source_record_id, content_hash)
+            """
+        )
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE fresh AS
+            WITH maxv AS (SELECT source, source_record_id, max(version) AS v FROM existing GROUP BY ALL),
+            versioned AS (
+                SELECT n.__pos,
+                       CAST(coalesce(m.v, 0) + row_number() OVER (PARTITION BY n.source, n.source_record_id
+                                                                   ORDER BY n.__pos) AS INTEGER) AS version,
+                       substr(sha256(n.source || chr(31) || n.source_record_id || chr(31) || n.content_hash), 1, 32)
+                           AS record_id
+                FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
+            )
+            SELECT s.*, v.version, v.record_id FROM staged s JOIN versioned v USING (__pos)
+            """
+        )
+        new, versions = con.execute("SELECT count(*), count(*) FILTER (WHERE version > 1) FROM fresh").fetchall()[0]
+        n_new += int(new)
+        n_versions += int(versions)
+        reader = con.sql(f"SELECT {select} FROM fresh ORDER BY __pos").to_arrow_reader(STORE_PART_ROWS)
+        for batch in reader:
+            pq.write_table(pa.Table.from_batches([batch]).cast(schema),
+                           out_dir / f"{run.batch_id}-{part:05d}.parquet", compression="zstd")
+            part += 1
+        con.execute("INSERT INTO lines SELECT DISTINCT __file, __line, true FROM fresh")
+        con.execute("INSERT INTO lines SELECT DISTINCT __file, __line, false FROM staged")
+        con.execute("DROP TABLE staged; DROP TABLE fresh; DROP TABLE novel; DROP TABLE existing")
+    return n_new, n_versions
 
 
 def ingest(
@@ -452,17 +487,16 @@ def ingest(
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f"SET memory_limit = '{memory_limit}'")  # bounded memory: DuckDB spills beyond it
         con.execute(f"SET temp_directory = '{(home.root / '.duckdb_tmp').resolve()}'")
-        line_tables = []
+        con.execute("CREATE TEMP TABLE lines (__file INTEGER, __line BIGINT, accepted BOOLEAN)")
         for rt in RecordType:
             if not (run.stage / rt.value).exists():
                 continue
-            n_new, n_ver, lines = _finalize(run, rt, con)
+            n_new, n_ver = _finalize(run, rt, con)
             report.new_records[rt.value] = n_new
             report.new_versions[rt.value] = n_ver
-            line_tables.append(lines)
+        _count_lines(report, run, con)
         con.close()
         _commit(run, on_store)
-        _count_lines(report, run, line_tables)
     finally:
         shutil.rmtree(run.stage, ignore_errors=True)
     report.elapsed_s = time.perf_counter() - started
@@ -494,19 +528,14 @@ def _commit(run: _Run, on_store: Callable[[RecordType, pa.Table], Any] | None) -
     run.commit_quarantine()
 
 
-def _count_lines(report: IngestReport, run: _Run, tables: list[pa.Table]) -> None:
+def _count_lines(report: IngestReport, run: _Run, con: duckdb.DuckDBPyConnection) -> None:
     """Per file: accepted = lines with any new record; duplicates = staged lines with none."""
     for fid, fr in enumerate(report.files):
         fr.quarantined = run.q_count.get(fid, 0)
-    if not tables:
-        return
-    con = duckdb.connect()
-    allt = pa.concat_tables(tables)  # noqa: F841  (queried by name below)
     rows = con.execute(
         "SELECT __file, count(*) FILTER (WHERE acc) AS accepted, count(*) FILTER (WHERE NOT acc) AS dup "
-        "FROM (SELECT __file, __line, bool_or(__accepted) AS acc FROM allt GROUP BY ALL) GROUP BY __file"
+        "FROM (SELECT __file, __line, bool_or(accepted) AS acc FROM lines GROUP BY ALL) GROUP BY __file"
     ).fetchall()
-    con.close()
     for fid, acc, dup in rows:
         report.files[int(fid)].accepted = int(acc)
         report.files[int(fid)].duplicates = int(dup)
