@@ -106,6 +106,7 @@ def test_behaviour_dimension(home: DataHome, history: History) -> None:
 def test_performance_dimension(home: DataHome, history: History) -> None:
     history.enterprise("E1", registered_capital=100_000.0)
     history.enterprise("E2")
+    history.enterprise("E3", registered_capital=None)
     history.event("E1", "loan", "2025-01-01", amount=50_000.0, end_date="2026-01-01", code="L1")
     history.event("E1", "loan", "2023-01-01", amount=10_000.0, end_date="2024-01-01", code="L0")
     for day, dpd in (("2024-09-01", 0.0), ("2024-12-01", 35.0), ("2025-03-01", 95.0), ("2025-06-01", 0.0)):
@@ -140,6 +141,9 @@ def test_performance_dimension(home: DataHome, history: History) -> None:
     assert value(m, "E1", "perf_penalty_amount_24m_log") == pytest.approx(math.log10(1000))
     assert value(m, "E1", "perf_equity_pledge_to_capital") == pytest.approx(0.4)
     assert is_missing(m, "E1", "perf_bankruptcy")  # no bankruptcy source
+    # no enforcement: ratio 0 where capital is known, missing where the ratio could not be formed
+    assert value(m, "E2", "perf_enforcement_amount_to_capital") == 0.0
+    assert is_missing(m, "E3", "perf_enforcement_amount_to_capital")
 
 
 def test_relationship_dimension(home: DataHome, history: History) -> None:

@@ -176,8 +176,11 @@ def compute_features(
         t0 = time.perf_counter()
         install_prelude(engine, as_of, materialize=True)
         inv = inventory(engine)
-        ids = pd.Index(engine.query("SELECT enterprise_id FROM pit_base ORDER BY enterprise_id")
-                       .column("enterprise_id").to_pandas())
+        base = engine.query("SELECT enterprise_id, coalesce(registered_capital > 0, false) AS has_capital "
+                            "FROM pit_base ORDER BY enterprise_id")
+        ids = pd.Index(base.column("enterprise_id").to_pandas())
+        has_capital = np.asarray(base.column("has_capital").to_numpy(zero_copy_only=False), dtype=bool)
+        del base
         step("snapshot", 1, t0)
         coverage: dict[str, dict[str, Any]] = {}
         finished: dict[str, pa.Array] = {}
@@ -189,7 +192,8 @@ def compute_features(
             if not sourced:
                 values = np.full(len(ids), np.nan)
             elif spec.fill is not None:
-                values = np.where(present, values, spec.fill)
+                fillable = ~present & has_capital if spec.fill_needs_capital else ~present
+                values = np.where(fillable, spec.fill, values)
             coverage[spec.id] = _coverage(values, spec, sourced)
             finished[spec.id] = pa.array(values, type=pa.float64())
 

@@ -18,7 +18,8 @@ def _count(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype
            window: str) -> FeatureSpec:
     """Events of one type matching ``where`` (0 when none, if the source exists)."""
     return FeatureSpec(fid, D, zh, en, dzh, den, "count", direction, EV, (etype,), window, "event",
-                       "count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0)
+                       "count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0,
+                       fill_needs_capital=True)
 
 
 def _to_capital(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, where: str,

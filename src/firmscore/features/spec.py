@@ -81,6 +81,9 @@ class FeatureSpec:
     fill : float or None
         Value for an enterprise with no rows in the block *when the source exists* (0 for counts);
         ``None`` keeps NaN. Where the source is absent from the data home, the value is NaN.
+    fill_needs_capital : bool
+        ``fill`` applies only where registered capital is known and positive (ratios to capital:
+        "no enforcement" is 0 only when the ratio could have been computed).
     relation_types : tuple of str
         Relation types read (source presence for relationship features).
     personal : bool
@@ -105,6 +108,7 @@ class FeatureSpec:
     where: str = "TRUE"
     evidence_where: str | None = None
     fill: float | None = None
+    fill_needs_capital: bool = False
     relation_types: tuple[str, ...] = ()
     personal: bool = False
     sql_override: str | None = None
