@@ -18,8 +18,7 @@ def _count(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype
            window: str) -> FeatureSpec:
     """Events of one type matching ``where`` (0 when none, if the source exists)."""
     return FeatureSpec(fid, D, zh, en, dzh, den, "count", direction, EV, (etype,), window, "event",
-                       "count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0,
-                       fill_needs_capital=True)
+                       "count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0)
 
 
 def _to_capital(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, where: str,
@@ -27,7 +26,7 @@ def _to_capital(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, wher
     """Sum of amounts relative to registered capital (size-adjusted severity); 0 without such events."""
     return FeatureSpec(fid, D, zh, en, dzh, den, "ratio", 1, EV, (etype,), window, "event",
                        "coalesce(sum(amount) FILTER (WHERE {w}), 0) / nullif(max(reg_capital), 0)",
-                       where=f"event_type = '{etype}' AND {where}", fill=0.0)
+                       where=f"event_type = '{etype}' AND {where}", fill=0.0, fill_needs_capital=True)
 
 
 def _repay(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, expr: str, where: str,
