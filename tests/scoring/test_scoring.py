@@ -135,3 +135,15 @@ def test_model_bundle_round_trips_and_names_itself(scored_home: DataHome) -> Non
     assert again.to_document()["content_sha256"] == bundle.model_id
     scores, _ = read_scores(scored_home, AS_OF)
     assert set(scores["model_id"]) == {bundle.model_id}
+
+
+def test_features_and_training_are_reproducible(scored_home: DataHome) -> None:
+    """The same records give the same features bit for bit, hence the same model content hash."""
+    first = compute_features(scored_home, AS_OF).table.to_pandas()
+    second = compute_features(scored_home, AS_OF).table.to_pandas()
+    assert list(first["enterprise_id"]) == list(second["enterprise_id"])
+    for col in first.columns[1:]:
+        assert np.array_equal(first[col].to_numpy(), second[col].to_numpy(), equal_nan=True), col
+    before = current_model(scored_home).model_id
+    again = train_model(scored_home, AS_OF, challenger=False, n_bootstrap=20)
+    assert again.bundle.model_id == before

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from firmscore.engines.exact import exact_sums
+
 #: Record types that get a ``pit_<name>`` view.
 VERSIONED_TABLES: tuple[str, ...] = ("enterprise", "person", "relation", "event", "authorization_grant")
 
@@ -34,8 +36,8 @@ def cutoff_literal(as_of: dt.date) -> str:
 
 
 def render(template: str, as_of: dt.date) -> str:
-    """Substitute ``{as_of}`` and ``{cutoff}`` in a SQL template."""
-    return template.replace("{as_of}", as_of_literal(as_of)).replace("{cutoff}", cutoff_literal(as_of))
+    """Substitute ``{as_of}`` and ``{cutoff}`` in a SQL template, with exact sums (see :mod:`engines.exact`)."""
+    return exact_sums(template.replace("{as_of}", as_of_literal(as_of)).replace("{cutoff}", cutoff_literal(as_of)))
 
 
 def _versioned_view(table: str) -> str:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from firmscore.engines.exact import exact_sums
 from firmscore.graph.snapshot import as_of_sql, create_snapshot_views, fetch, scalar_int
 from firmscore.graph.types import (
     DEFAULT_UNKNOWN_SHARE,
@@ -323,7 +324,7 @@ def _create_node_tables(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     d = as_of_sql(as_of)
     addr, phone = _norm("address"), _norm("phone")
-    con.execute(
+    sql = (
         f"""CREATE OR REPLACE TEMP TABLE g_edges AS
         WITH raw AS (
             SELECT relation_type, src_type, src_id, dst_id, share, amount FROM g_relation
@@ -381,6 +382,7 @@ def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         WHERE coalesce(pe.idx, pp.idx) IS NOT NULL AND coalesce(pe.idx, pp.idx) <> de.idx
         GROUP BY r.relation_type, src_idx, dst_idx"""
     )
+    con.execute(exact_sums(sql))  # exact sums: the same records give the same weights bit for bit
 
 
 def _enterprise_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -424,7 +426,9 @@ def build_graph(
     sets: dict[EdgeType, EdgeSet] = {}
     for t in EdgeType:
         say(t.value)
-        tbl = fetch(con, "SELECT src_idx, dst_idx, w FROM g_edges WHERE relation_type = ?", [t.value])
+        # ordered, so that every run lays out the CSR rows identically and sums in the same order
+        tbl = fetch(con, "SELECT src_idx, dst_idx, w FROM g_edges WHERE relation_type = ? ORDER BY src_idx, dst_idx",
+                    [t.value])
         src = tbl.column("src_idx").to_numpy()
         dst = tbl.column("dst_idx").to_numpy()
         w = tbl.column("w").to_numpy()
