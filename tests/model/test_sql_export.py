@@ -1,4 +1,5 @@
-"""SQL export: DuckDB and PostgreSQL compute exactly the Python scores; Spark SQL parses."""
+"""SQL export: DuckDB and PostgreSQL compute exactly the Python scores; every dialect parses (Spark runs in
+``test_sql_export_spark``)."""
 
 from __future__ import annotations
 
