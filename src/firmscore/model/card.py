@@ -12,6 +12,7 @@ Score of a row = ``clip(base_points + Σ_j points_j[bin_j(x_j)], score_min, scor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -285,5 +286,14 @@ def bin_label_bilingual(rule: BinRule, k: int) -> tuple[str, str]:
         if known:
             return known[1], known[2]
         return f"特殊值 {code}", f"special value {code}"
+    if rule.kind == "numerical":
+        # Reasons are read by people: five significant digits, not the split's full repr (the binning
+        # table keeps the exact bounds).
+        bounds = [-math.inf, *rule.splits, math.inf]
+        lo, hi = bounds[k], bounds[k + 1]
+        lo_s = "-inf" if math.isinf(lo) else f"{lo:.5g}"
+        hi_s = "inf" if math.isinf(hi) else f"{hi:.5g}"
+        lab = f"({lo_s}, {hi_s}]" if not math.isinf(hi) else f"({lo_s}, inf)"
+        return lab, lab
     lab = rule.labels()[k]
     return lab, lab
