@@ -38,10 +38,11 @@ print("RESULT " + json.dumps({"elapsed": s.elapsed_seconds, "records": s.records
 """
 
 CHILD_INGEST = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from firmscore.ingest import ingest_paths
 t = time.perf_counter()
-r = ingest_paths(sys.argv[1], [sys.argv[2]], source="synth", ledger=sys.argv[3] == "1")
+r = ingest_paths(sys.argv[1], [sys.argv[2]], source="synth", ledger=sys.argv[3] == "1",
+                 workers=os.cpu_count() or 1)
 print("RESULT " + json.dumps({"elapsed": time.perf_counter() - t, "read": r.total("read"),
                   "accepted": r.total("accepted"), "reconciled": r.reconciled,
                   "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

@@ -189,3 +189,24 @@ def test_person_ids_are_hashed_and_names_encrypted(home: DataHome, tmp_path: Pat
     # re-ingesting the same person is a duplicate even though ciphertexts are randomised
     again = ingest_paths(home, [tmp_path / "p.parquet"], mapping="canonical-person")
     assert again.total("duplicates") == 1
+
+
+def test_worker_processes_give_the_same_result(tmp_path: Path, enterprise_mapping, monkeypatch) -> None:
+    import firmscore.ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)  # small files, but force the worker path
+    mapping = str(enterprise_mapping())
+    files = []
+    for k in range(3):
+        rows = [[f"w{k}{i}", "", f"公司{k}{i}", "2020-01-01", str(i), str(i), "存续"] for i in range(50)]
+        rows.append(["bad", "", "x", "2020-99-01", "1", "1", "存续"])
+        files.append(write_csv(tmp_path / f"f{k}.csv", rows))
+    monkeypatch.setattr(pipeline, "TASK_BYTES", 1)  # one task per file
+    one = ingest_paths(DataHome(tmp_path / "one"), files, mapping=mapping, ledger=False, workers=1)
+    two = ingest_paths(DataHome(tmp_path / "two"), files, mapping=mapping, ledger=False, workers=2)
+    for a, b in zip(one.files, two.files, strict=True):
+        assert (a.read, a.accepted, a.quarantined, a.duplicates) == (b.read, b.accepted, b.quarantined, b.duplicates)
+    assert two.total("quarantined") == 3 and two.reconciled
+    ids = [sorted(r[0] for r in DataHome(tmp_path / n).connect().execute("SELECT record_id FROM enterprise").fetchall())
+           for n in ("one", "two")]
+    assert ids[0] == ids[1] and len(ids[0]) == 150

@@ -42,6 +42,7 @@ def ingest_paths(
     on_store: Callable[[RecordType, pa.Table], Any] | None = None,
     chunk_rows: int = 200_000,
     ledger: bool = True,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest files or folders with a source profile (``source``) or a single mapping (``mapping``).
 
@@ -52,7 +53,7 @@ def ingest_paths(
     p = plan([Path(x) for x in paths], source=source, mapping=mapping)
     name = source or (p.files[0].mapping.source if p.files else str(mapping))
     if not ledger:
-        return ingest(dh, p, name, progress=progress, on_store=on_store, chunk_rows=chunk_rows)
+        return ingest(dh, p, name, progress=progress, on_store=on_store, chunk_rows=chunk_rows, workers=workers)
     leaves: dict[str, int] = {}
     with EvidenceLedger.for_home(dh) as log:
         size_before = log.size
@@ -63,7 +64,7 @@ def ingest_paths(
             if on_store is not None:
                 on_store(rt, table)
 
-        report = ingest(dh, p, name, progress=progress, on_store=store, chunk_rows=chunk_rows)
+        report = ingest(dh, p, name, progress=progress, on_store=store, chunk_rows=chunk_rows, workers=workers)
         report.leaves = leaves
         if log.size > size_before or size_before == 0:
             report.checkpoint = log.checkpoint().note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -50,6 +51,7 @@ def ingest_cmd(
     mapping: str = typer.Option(None, "--mapping", help="A single mapping (built-in name or YAML path) for all files."),
     chunk_rows: int = typer.Option(200_000, "--chunk-rows", help="Rows per streamed chunk (bounds memory)."),
     ledger: bool = typer.Option(True, "--ledger/--no-ledger", help="Log every new record in the evidence ledger."),
+    workers: int = typer.Option(0, "--workers", help="Conversion processes (0: one per CPU; used on large inputs)."),
 ) -> None:
     """Ingest source files into the data home. 导入数据: 映射、校验、隔离、去重、入库。"""
     console = Console()
@@ -63,7 +65,7 @@ def ingest_cmd(
                 progress.update(task, advance=n)
 
             report = ingest_paths(dh, paths, source=source, mapping=mapping, progress=tick, chunk_rows=chunk_rows,
-                                  ledger=ledger)
+                                  ledger=ledger, workers=workers or (os.cpu_count() or 1))
     except FileNotFoundError as exc:
         console.print(f"[red]{t('error.missing_file', path=exc.args[0])}[/red]")
         raise typer.Exit(2) from exc

@@ -17,10 +17,12 @@ keys already stored, so memory stays bounded however large the input is.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import secrets as pysecrets
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,7 +162,7 @@ class _Block:
 class _Run:
     """State of one batch: staging folder, reports, quarantine writer."""
 
-    def __init__(self, home: DataHome, batch_id: str, crypto: Crypto, now: datetime) -> None:
+    def __init__(self, home: DataHome, batch_id: str, crypto: Crypto, now: datetime, prefix: int = 0) -> None:
         self.home = home
         self.batch_id = batch_id
         self.crypto = crypto
@@ -171,6 +173,7 @@ class _Run:
         self.q_part = 0
         self.q_count: dict[int, int] = {}
         self.part = 0
+        self.prefix = prefix  # names this converter's scratch files apart from other workers'
 
     # ------------------------------------------------------------ quarantine
     def quarantine(
@@ -190,13 +193,13 @@ class _Run:
             d = self.stage / "_quarantine"
             d.mkdir(parents=True, exist_ok=True)
             table = pa.Table.from_pylist(self.q_rows, schema=QUARANTINE_SCHEMA)
-            pq.write_table(table, d / f"{self.q_part:05d}.parquet")
+            pq.write_table(table, d / f"{self.prefix:05d}-{self.q_part:05d}.parquet")
             self.q_part += 1
             self.q_rows = []
 
     def commit_quarantine(self) -> None:
-        for path in sorted((self.stage / "_quarantine").glob("*.parquet")):
-            self.home.append_quarantine(pq.read_table(path), self.batch_id, int(path.stem))
+        for k, path in enumerate(sorted((self.stage / "_quarantine").glob("*.parquet"))):
+            self.home.append_quarantine(pq.read_table(path), self.batch_id, k)
 
     # ------------------------------------------------------------ conversion
     def convert_block(self, block: _Block, mapping: Mapping, file_names: list[str]) -> None:
@@ -280,7 +283,7 @@ class _Run:
             d = self.stage / rt.value / f"b{b:02d}"
             d.mkdir(parents=True, exist_ok=True)
             part = table.filter(pa.array(bucket == b)) if len(np.unique(bucket)) > 1 else table
-            pq.write_table(part, d / f"{self.part:06d}.parquet", compression="lz4")  # scratch: fast
+            pq.write_table(part, d / f"{self.prefix:05d}-{self.part:06d}.parquet", compression="lz4")  # scratch
         self.part += 1
 
 
@@ -433,14 +436,19 @@ def ingest(
     batch_id: str | None = None,
     chunk_rows: int = 200_000,
     memory_limit: str = "4GB",
+    workers: int | None = None,
 ) -> IngestReport:
     """Ingest the planned files into ``home`` as one batch and return its reconciliation.
 
     ``on_store`` is called with every table of new records as it is stored (the evidence
-    ledger hooks in here). Unusable input (a mapping that names columns the file lacks)
-    raises :class:`MappingError`; bad rows never raise.
+    ledger hooks in here). With ``workers`` > 1 and more than ``PARALLEL_MIN_BYTES`` of input,
+    files are read and converted in that many worker processes (``spawn``: a calling script needs
+    the usual ``if __name__ == "__main__":`` guard); the result is the same as with one.
+    Unusable input (a mapping that names columns the file lacks) raises :class:`MappingError`;
+    bad rows never raise.
     """
     started = time.perf_counter()
+    workers = workers if workers else 1
     batch_id = batch_id or new_batch_id()
     keys = home.secrets()
     crypto = Crypto(PersonIdHasher(keys.hmac_key), FieldCipher(keys.data_key))
@@ -449,39 +457,25 @@ def ingest(
     report = IngestReport(batch_id=batch_id, source=source, unmatched=[str(p) for p in plan.unmatched])
     try:
         file_names = [str(pf.path) for pf in plan.files]
-        block, block_mapping = _Block(), None
-        for file_id, pf in enumerate(plan.files):
-            fr = FileReport(file=str(pf.path), mapping=pf.mapping.name)
-            report.files.append(fr)
-            m = pf.mapping
-            if block_mapping is not None and block_mapping is not m and block.rows:
-                run.convert_block(block, block_mapping, file_names)
-                block = _Block()
-            block_mapping = m
-            first = True
-            for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows):
-                chunk.frame.columns = [str(c) for c in chunk.frame.columns]
-                if first and len(chunk.frame.columns):
-                    missing = m.required_source_columns() - set(chunk.frame.columns)
-                    if missing:
-                        raise MappingError(
-                            f"{pf.path}: mapping {m.name!r} needs columns {sorted(missing)} that the file lacks "
-                            f"(it has {list(chunk.frame.columns)})"
-                        )
-                    first = False
-                if m.drop_columns:
-                    chunk.frame = chunk.frame.drop(columns=[c for c in m.drop_columns if c in chunk.frame.columns])
-                fr.read += chunk.n_read
-                for err in chunk.errors:
-                    run.quarantine(file_id, str(pf.path), m.source, err.line, err.field, err.reason, err.raw)
-                block.add(chunk.frame, chunk.lines, file_id)
-                if block.rows >= chunk_rows:
-                    run.convert_block(block, m, file_names)
-                    block = _Block()
-                if progress:
-                    progress(str(pf.path), chunk.n_read)
-        if block.rows and block_mapping is not None:
-            run.convert_block(block, block_mapping, file_names)
+        report.files.extend(FileReport(file=str(pf.path), mapping=pf.mapping.name) for pf in plan.files)
+        tasks = _tasks(plan)
+        keys_ = (keys.hmac_key, keys.data_key)
+        use_workers = workers > 1 and len(tasks) > 1 and _input_bytes(plan) >= PARALLEL_MIN_BYTES
+        if use_workers:
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                futures = [
+                    pool.submit(_convert_task, home.root, batch_id, keys_, now, k + 1, plan, file_ids, file_names,
+                                chunk_rows)
+                    for k, file_ids in enumerate(tasks)
+                ]
+                for fut in futures:
+                    _merge(report, run, fut.result(), progress, file_names, from_worker=True)
+        else:
+            for k, file_ids in enumerate(tasks):
+                _merge(report, run, _convert_task(home.root, batch_id, keys_, now, k + 1, plan, file_ids,
+                                                  file_names, chunk_rows, run), progress, file_names,
+                       from_worker=False)
         run.flush_quarantine()
         con = duckdb.connect()
         con.execute("SET TimeZone = 'UTC'")
@@ -503,6 +497,96 @@ def ingest(
     home.log_batch(report.as_dict())
     home.refresh_catalog()
     return report
+
+
+PARALLEL_MIN_BYTES = 64 * 1024 * 1024  # below this, worker start-up costs more than it saves
+TASK_BYTES = 32 * 1024 * 1024  # consecutive small files of one mapping are converted together
+
+
+def _input_bytes(plan: Plan) -> int:
+    return sum(pf.path.stat().st_size for pf in plan.files)
+
+
+def _tasks(plan: Plan) -> list[list[int]]:
+    """Runs of consecutive files of one mapping, about ``TASK_BYTES`` each (one task per big file)."""
+    tasks: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for i, pf in enumerate(plan.files):
+        n = pf.path.stat().st_size
+        if current and (plan.files[current[0]].mapping is not pf.mapping or size + n > TASK_BYTES):
+            tasks.append(current)
+            current, size = [], 0
+        current.append(i)
+        size += n
+    if current:
+        tasks.append(current)
+    return tasks
+
+
+@dataclass
+class _TaskResult:
+    """What converting some files produced: rows read per file, quarantine counts per file."""
+
+    read: dict[int, int]
+    quarantined: dict[int, int]
+
+
+def _convert_task(
+    root: Path, batch_id: str, keys: tuple[bytes, bytes], now: datetime, prefix: int, plan: Plan,
+    file_ids: list[int], file_names: list[str], chunk_rows: int, run: _Run | None = None,
+) -> _TaskResult:
+    """Read, convert and stage some files (in this process or a worker); scratch files carry ``prefix``."""
+    if run is None:
+        crypto = Crypto(PersonIdHasher(keys[0]), FieldCipher(keys[1]))
+        run = _Run(DataHome(root), batch_id, crypto, now)
+    before = dict(run.q_count)
+    run.prefix = prefix
+    run.part = 0
+    read: dict[int, int] = {}
+    block, block_mapping = _Block(), None
+    for file_id in file_ids:
+        pf = plan.files[file_id]
+        m = pf.mapping
+        block_mapping = m
+        read[file_id] = 0
+        first = True
+        for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows):
+            chunk.frame.columns = [str(c) for c in chunk.frame.columns]
+            if first and len(chunk.frame.columns):
+                missing = m.required_source_columns() - set(chunk.frame.columns)
+                if missing:
+                    raise MappingError(
+                        f"{pf.path}: mapping {m.name!r} needs columns {sorted(missing)} that the file lacks "
+                        f"(it has {list(chunk.frame.columns)})"
+                    )
+                first = False
+            if m.drop_columns:
+                chunk.frame = chunk.frame.drop(columns=[c for c in m.drop_columns if c in chunk.frame.columns])
+            read[file_id] += chunk.n_read
+            for err in chunk.errors:
+                run.quarantine(file_id, str(pf.path), m.source, err.line, err.field, err.reason, err.raw)
+            block.add(chunk.frame, chunk.lines, file_id)
+            if block.rows >= chunk_rows:
+                run.convert_block(block, m, file_names)
+                block = _Block()
+    if block.rows and block_mapping is not None:
+        run.convert_block(block, block_mapping, file_names)
+    run.flush_quarantine()
+    counts = {k: v - before.get(k, 0) for k, v in run.q_count.items() if v - before.get(k, 0)}
+    return _TaskResult(read, counts)
+
+
+def _merge(report: IngestReport, run: _Run, res: _TaskResult, progress: ProgressFn | None,
+           file_names: list[str], from_worker: bool) -> None:
+    """Fold a task's counts into the batch (a worker's quarantine counts are not yet in ``run``)."""
+    for fid, n in res.read.items():
+        report.files[fid].read += n
+        if progress:
+            progress(file_names[fid], n)
+    if from_worker:
+        for fid, n in res.quarantined.items():
+            run.q_count[fid] = run.q_count.get(fid, 0) + n
 
 
 def _commit(run: _Run, on_store: Callable[[RecordType, pa.Table], Any] | None) -> None:
