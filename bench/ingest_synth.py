@@ -33,8 +33,9 @@ import json, resource, sys
 from pathlib import Path
 from firmscore.synth import generate
 s = generate(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), progress=False)
-print("RESULT " + json.dumps({"elapsed": s.elapsed_seconds, "records": s.records, "ent_per_s": s.enterprises_per_second,
-                  "ev_per_s": s.events_per_second, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+open(sys.argv[-1], "w").write(json.dumps({"elapsed": s.elapsed_seconds, "records": s.records,
+                  "ent_per_s": s.enterprises_per_second, "ev_per_s": s.events_per_second,
+                  "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 CHILD_INGEST = """
@@ -43,17 +44,19 @@ from firmscore.ingest import ingest_paths
 t = time.perf_counter()
 r = ingest_paths(sys.argv[1], [sys.argv[2]], source="synth", ledger=sys.argv[3] == "1",
                  workers=os.cpu_count() or 1)
-print("RESULT " + json.dumps({"elapsed": time.perf_counter() - t, "read": r.total("read"),
+open(sys.argv[-1], "w").write(json.dumps({"elapsed": time.perf_counter() - t, "read": r.total("read"),
                   "accepted": r.total("accepted"), "reconciled": r.reconciled,
-                  "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "peak_kb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)}))
 """
 
 
 def run_child(code: str, *args: str) -> tuple[dict[str, Any], float]:
     """Run ``code`` in a fresh interpreter; return its JSON output and its own peak RSS in GB."""
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
-    line = next(x for x in reversed(out.stdout.splitlines()) if x.startswith("RESULT "))
-    res = json.loads(line.removeprefix("RESULT "))
+    with tempfile.NamedTemporaryFile(suffix=".json") as result:
+        # the child writes its figures to a file: worker processes may share its stdout
+        subprocess.run([sys.executable, "-c", code, *args, result.name], check=True, capture_output=True, text=True)
+        res = json.loads(Path(result.name).read_text(encoding="utf-8"))
     return res, res["peak_kb"] / 1024 / 1024
 
 
