@@ -19,7 +19,14 @@ from firmscore.datamodel import RecordType
 from firmscore.features import build_labels, compute_features, write_features, write_labels
 from firmscore.ingest import ingest_paths
 from firmscore.ledger import EvidenceLedger
-from firmscore.scoring import current_model, read_scores, score_enterprises, train_model, verify_score
+from firmscore.scoring import (
+    current_model,
+    read_scores,
+    score_enterprises,
+    train_model,
+    validate_model,
+    verify_score,
+)
 from firmscore.store import DataHome
 from firmscore.synth import generate
 
@@ -147,3 +154,14 @@ def test_features_and_training_are_reproducible(scored_home: DataHome) -> None:
     before = current_model(scored_home).model_id
     again = train_model(scored_home, AS_OF, challenger=False, n_bootstrap=20)
     assert again.bundle.model_id == before
+
+
+def test_validate_on_a_later_date_reports_both_periods(scored_home: DataHome) -> None:
+    later = dt.date(2025, 9, 30)
+    write_features(scored_home, compute_features(scored_home, later))
+    write_labels(scored_home, later, "12m", build_labels(scored_home, later, "12m"))
+    report, out = validate_model(scored_home, later, "12m", n_bootstrap=20)
+    assert len(report.models) == 1 and len(report.models[0].periods) == 2
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"out-of-time {later}" in html and f"development {AS_OF}" in html
+    assert (out / "report.md").exists()
