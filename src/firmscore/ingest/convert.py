@@ -73,7 +73,8 @@ def _nullify(s: pd.Series, spec: FieldSpec) -> pd.Series:
         s = s.astype("string")
         if spec.strip:
             s = s.str.strip()
-        s = s.mask(s.isin(spec.null_values))
+        if spec.null_values:
+            s = s.mask(s.isin(spec.null_values))
     return s
 
 

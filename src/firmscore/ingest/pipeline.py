@@ -133,7 +133,8 @@ def _arrow_column(values: pd.Series | None, typ: pa.DataType, n: int) -> pa.Arra
     if pa.types.is_binary(typ):
         return pa.array(values.astype(object).where(values.notna(), None).tolist(), type=typ)
     if pa.types.is_string(typ):
-        return pa.array(values.astype("string").astype(object).where(values.notna(), None), type=typ)
+        # pandas' string dtype is Arrow-backed: hand the array over without a detour through objects
+        return pa.array(values.astype("string"), type=typ, from_pandas=True)
     if pa.types.is_integer(typ):
         num = pd.to_numeric(values, errors="coerce")
         return pa.array(num.astype("Int64"), type=pa.int64()).cast(typ)
