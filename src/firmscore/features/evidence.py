@@ -24,16 +24,24 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def evidence_sql(feature_id: str, enterprise_id: str, as_of: dt.date) -> str | None:
-    """The query returning the record ids behind one feature value (``None`` for external features)."""
+def evidence_sql(feature_id: str, enterprise_id: str | None, as_of: dt.date) -> str | None:
+    """The query returning the record ids behind one feature (``None`` for external features).
+
+    With ``enterprise_id`` it answers for that firm (column ``record_id``); with ``None`` for every
+    firm at once (columns ``enterprise_id``, ``feature_id``, ``record_id``), as a scoring run needs.
+    """
     spec = get_feature(feature_id)
     if not spec.is_sql:
         return None
     block = BLOCKS[spec.block]
     where = spec.evidence_where or spec.where
-    sql = (f"SELECT DISTINCT record_id FROM (\n{block.evidence_sql}\n) AS evidence_rows\n"
-           f"WHERE enterprise_id = {_literal(enterprise_id)} AND record_id IS NOT NULL AND ({where})\n"
-           "ORDER BY record_id")
+    if enterprise_id is None:
+        sql = (f"SELECT DISTINCT enterprise_id, {_literal(feature_id)} AS feature_id, record_id FROM (\n"
+               f"{block.evidence_sql}\n) AS evidence_rows\nWHERE record_id IS NOT NULL AND ({where})")
+    else:
+        sql = (f"SELECT DISTINCT record_id FROM (\n{block.evidence_sql}\n) AS evidence_rows\n"
+               f"WHERE enterprise_id = {_literal(enterprise_id)} AND record_id IS NOT NULL AND ({where})\n"
+               "ORDER BY record_id")
     return render(sql, as_of)
 
 

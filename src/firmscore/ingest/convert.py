@@ -7,6 +7,7 @@ Expensive per-value work (credit-code checks, person-id hashing) runs once per d
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,10 +50,7 @@ def _raw_series(spec: FieldSpec, frame: pd.DataFrame) -> pd.Series:
     if spec.template is not None:
         cols = spec.source_columns()
         parts = {c: frame[c].astype("string").fillna("") for c in cols}
-        out = pd.Series(spec.template, index=frame.index, dtype=object)
         # str.format per row is slow; join literal pieces with columns instead
-        import string
-
         pieces: list[pd.Series | str] = []
         for literal, name, _, _ in string.Formatter().parse(spec.template):
             if literal:
@@ -62,8 +60,7 @@ def _raw_series(spec: FieldSpec, frame: pd.DataFrame) -> pd.Series:
         acc = pd.Series("", index=frame.index, dtype="string")
         for p in pieces:
             acc = acc + p
-        out = acc.astype(object)
-        return out
+        return acc.astype(object)
     assert spec.column is not None
     return frame[spec.column]
 

@@ -34,7 +34,8 @@ Field specification keys (all optional except one of ``column``/``const``/``temp
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import string
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -124,8 +125,6 @@ class FieldSpec:
         if self.column is not None:
             return [self.column]
         if self.template is not None:
-            import string
-
             return [name for _, name, _, _ in string.Formatter().parse(self.template) if name]
         return []
 
@@ -151,7 +150,6 @@ class Mapping:
     delimiter: str = ","
     drop_columns: tuple[str, ...] = ()
     path: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def required_source_columns(self) -> set[str]:
         cols: set[str] = set()
@@ -200,8 +198,6 @@ def parse_mapping(raw: dict[str, Any], where: str = "<mapping>", path: Path | No
         delimiter=str(raw.get("delimiter", ",")),
         drop_columns=tuple(raw.get("drop_columns", ())),
         path=path,
-        extra={k: v for k, v in raw.items() if k not in {"name", "source", "format", "outputs", "encoding",
-                                                       "delimiter", "drop_columns"}},
     )
 
 

@@ -23,7 +23,6 @@ from firmscore.i18n import t
 
 CHUNK_ROWS = 200_000
 MAX_RECORD_LINES = 20
-_BLOCK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass

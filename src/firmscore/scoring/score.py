@@ -114,6 +114,7 @@ def score_enterprises(
 
     with EvidenceLedger.for_home(home) as ledger:
         checkpoint = ledger.checkpoint() if ledger.size else None
+        public_key = ledger.public_key()
         rids = used.column("record_id").to_pylist()
         leaf_of = ledger.leaf_indexes(sorted(set(rids))) if rids else {}
     leaves = np.array([leaf_of.get(r, -1) for r in rids], dtype=np.int64)
@@ -143,13 +144,11 @@ def score_enterprises(
         "as_of": as_of.isoformat(),
         "model_id": bundle.model_id,
         "checkpoint": checkpoint.note if checkpoint else None,
-        "ledger_public_key": None,
+        "ledger_public_key": public_key,
         "records_cited": len(rids),
         "records_not_in_ledger": unlogged,
         "n_scored": len(out),
     }
-    with EvidenceLedger.for_home(home) as ledger:
-        receipt["ledger_public_key"] = ledger.public_key()
     (d / "receipt.json").write_text(json.dumps(receipt, ensure_ascii=False, indent=1), encoding="utf-8")
     return ScoreResult(d / "scores.parquet", len(out), bundle.model_id, checkpoint.note if checkpoint else None,
                        time.perf_counter() - started, out)
