@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pyarrow as pa
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -14,6 +17,7 @@ from firmscore.datamodel.pii import (
     InvalidPersonId,
     PersonIdHasher,
     resident_id_check_digit,
+    valid_resident_ids,
     validate_resident_id,
 )
 from firmscore.datamodel.uscc import ALPHABET, InvalidCreditCode, is_valid, make_code, validate
@@ -66,6 +70,34 @@ def test_person_id_hash_is_keyed_and_stable() -> None:
     assert number not in h1(number)
     with pytest.raises(InvalidPersonId):
         validate_resident_id(body + ("0" if number[-1] != "0" else "1"))
+
+
+@given(st.lists(st.one_of(
+    st.text(alphabet="0123456789X", min_size=17, max_size=19),
+    st.text(alphabet="0123456789X\u0661\u00b2\uff11", min_size=18, max_size=18),
+    st.text(min_size=0, max_size=20),
+    st.from_regex(r"[0-9]{17}", fullmatch=True).map(lambda b: b + resident_id_check_digit(b)),
+), max_size=40))
+def test_vectorised_resident_id_check_agrees_with_the_scalar_one(numbers: list[str]) -> None:
+    def scalar(v: str) -> bool:
+        try:
+            validate_resident_id(v)
+        except InvalidPersonId:
+            return False
+        return True
+
+    normalised = [v.strip().upper() for v in numbers]  # what ingestion hands it
+    assert valid_resident_ids(normalised).tolist() == [scalar(v) for v in normalised]
+
+
+@given(key=st.binary(min_size=16, max_size=100), ids=st.lists(st.text(min_size=1, max_size=20), max_size=10))
+def test_person_id_hash_is_rfc2104_hmac_sha256(key: bytes, ids: list[str]) -> None:
+    hasher = PersonIdHasher(key)
+    expected = ["P" + hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:39] for v in ids]
+    assert hasher.many(ids) == expected
+    assert [hasher(" " + v + " ") for v in ids if v == v.strip().upper()] == [
+        e for v, e in zip(ids, expected, strict=True) if v == v.strip().upper()
+    ]
 
 
 def test_field_cipher_roundtrip_and_binding() -> None:

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from firmscore.datamodel import uscc
-from firmscore.datamodel.pii import FieldCipher, InvalidPersonId, PersonIdHasher, validate_resident_id
+from firmscore.datamodel.pii import (
+    FieldCipher,
+    InvalidPersonId,
+    PersonIdHasher,
+    valid_resident_ids,
+    validate_resident_id,
+)
 from firmscore.i18n import t
 from firmscore.ingest.mapping import FieldSpec
 
@@ -83,17 +89,25 @@ def _fail(bad: np.ndarray, reason_key: str, values: pd.Series, reasons: pd.Serie
 
 def _per_unique(s: pd.Series, fn: Callable[[str], tuple[Any, str | None]]) -> tuple[pd.Series, pd.Series]:
     """Apply ``fn`` (value → (result, error)) once per distinct non-null value."""
-    notna = s.notna()
-    uniq = pd.unique(s[notna])
-    results: dict[Any, Any] = {}
-    errors: dict[Any, str | None] = {}
-    for u in uniq:
-        results[u], errors[u] = fn(str(u))
-    vals = s.map(results).astype(object)
-    errs = s.map(errors).astype(object)
-    vals[~notna] = None
-    errs[~notna] = None
-    return vals, errs
+
+    def batch(uniq: list[str]) -> tuple[list[Any], list[str | None]]:
+        pairs = [fn(u) for u in uniq]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    return _per_unique_batch(s, batch)
+
+
+def _per_unique_batch(
+    s: pd.Series, fn: Callable[[list[str]], tuple[list[Any], list[str | None]]]
+) -> tuple[pd.Series, pd.Series]:
+    """Apply ``fn`` (distinct values → (results, errors)) to the distinct non-null values at once."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    results, errors = fn([str(u) for u in uniques])
+    res = np.empty(len(uniques) + 1, dtype=object)  # the extra last slot serves code -1 (null)
+    err = np.empty(len(uniques) + 1, dtype=object)
+    res[:-1] = results
+    err[:-1] = errors
+    return (pd.Series(res[codes], index=s.index, dtype=object), pd.Series(err[codes], index=s.index, dtype=object))
 
 
 def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context: dict[str, pd.Series]) -> FieldResult:
@@ -183,7 +197,10 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
     if spec.person_if is not None and ftype != "person_id":
         values, bad, reasons = _person_ids(values, spec, frame, crypto, context, bad, reasons)
     if spec.encrypt:
-        shadow = values.astype("string").map(lambda v: crypto.hasher(v) if v is not None and v is not pd.NA else None)
+        shadow, _ = _per_unique_batch(
+            values.astype("string"),
+            lambda uniq: (crypto.hasher.many([u.strip().upper() for u in uniq]), [None] * len(uniq)),
+        )
         values = _encrypt(values, spec.target, crypto, context)
     if spec.required:
         missing = values.isna().to_numpy(dtype=bool) & ~bad
@@ -209,14 +226,23 @@ def _person_ids(
     if not is_person.any():
         return s, bad, reasons
 
-    def hash_one(v: str) -> tuple[Any, str | None]:
-        try:
-            return crypto.hasher(validate_resident_id(v)), None
-        except InvalidPersonId as exc:
-            return None, str(exc)
+    def hash_many(uniq: list[str]) -> tuple[list[Any], list[str | None]]:
+        norm = [u.strip().upper() for u in uniq]
+        ok = valid_resident_ids(norm)
+        hashed: list[Any] = [None] * len(uniq)
+        errors: list[str | None] = [None] * len(uniq)
+        good = np.flatnonzero(ok).tolist()
+        for i, h in zip(good, crypto.hasher.many([norm[i] for i in good]), strict=True):
+            hashed[i] = h
+        for i in np.flatnonzero(~ok).tolist():  # the scalar check names what is wrong
+            try:
+                hashed[i] = crypto.hasher(validate_resident_id(uniq[i]))
+            except InvalidPersonId as exc:
+                errors[i] = str(exc)
+        return hashed, errors
 
     sub = s[is_person]
-    hashed, errs = _per_unique(sub, hash_one)
+    hashed, errs = _per_unique_batch(sub, hash_many)
     out = s.astype(object).copy()
     out[is_person] = hashed.to_numpy()
     err_full = pd.Series([None] * len(s), index=s.index, dtype=object)
@@ -230,13 +256,12 @@ def _person_ids(
 def _encrypt(values: pd.Series, target: str, crypto: Crypto, context: dict[str, pd.Series]) -> pd.Series:
     """Encrypt each non-null value, bound to its field and (when known) its person id."""
     owner = context.get("person_id")
-    out: list[bytes | None] = []
-    for i, v in enumerate(values.astype(object)):
-        if v is None or v is pd.NA:
-            out.append(None)
-            continue
-        who = owner.iat[i] if owner is not None else ""
-        out.append(crypto.cipher.encrypt(str(v), f"{target}:{who!s}"))
+    owners = owner.astype(object).tolist() if owner is not None else [""] * len(values)
+    encrypt = crypto.cipher.encrypt
+    out: list[bytes | None] = [
+        None if v is None or v is pd.NA else encrypt(str(v), f"{target}:{who!s}")
+        for v, who in zip(values.astype(object).tolist(), owners, strict=True)
+    ]
     return pd.Series(out, index=values.index, dtype=object)
 
 

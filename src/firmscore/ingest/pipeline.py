@@ -16,19 +16,19 @@ keys already stored, so memory stays bounded however large the input is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import secrets as pysecrets
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -41,20 +41,18 @@ from firmscore.datamodel import (
     RegistryStatus,
     RelationType,
     SubjectType,
-    content_columns,
     schema_for,
 )
 from firmscore.datamodel.pii import FieldCipher, PersonIdHasher
 from firmscore.i18n import t
 from firmscore.ingest.convert import Crypto, FieldResult, convert_field
+from firmscore.ingest.finalize import Deduplicator, bucket_groups, write_output
 from firmscore.ingest.mapping import Mapping, MappingError, OutputSpec
 from firmscore.ingest.readers import read_chunks
 from firmscore.ingest.sources import Plan
+from firmscore.ingest.staging import ScratchWriter, positions
 from firmscore.store.home import QUARANTINE_SCHEMA, DataHome
 
-STORE_PART_ROWS = 1_000_000
-N_BUCKETS = 16  # key-hash buckets of the staged rows
-GROUP_ROWS = 4_000_000  # rows deduplicated in one DuckDB pass (whole buckets are grouped up to this)
 ProgressFn = Callable[[str, int], None]
 
 
@@ -175,6 +173,7 @@ class _Run:
         self.q_count: dict[int, int] = {}
         self.part = 0
         self.prefix = prefix  # names this converter's scratch files apart from other workers'
+        self.scratch = ScratchWriter(self.stage, prefix)
 
     # ------------------------------------------------------------ quarantine
     def quarantine(
@@ -272,20 +271,8 @@ class _Run:
             cols[f.name] = _arrow_column(vals, f.type, n)
             if res is not None and res.hash_shadow is not None:
                 cols[f"__h_{f.name}"] = pa.array(res.hash_shadow[keep].astype(object).tolist(), type=pa.string())
-        cols["__file"] = pa.array(file_ids[keep])
-        cols["__line"] = pa.array(lines[keep])
-        cols["__out"] = pa.array(np.full(n, out_index, dtype=np.int8))  # several outputs may share a line
-        table = pa.table(cols)
-        # Records are deduplicated per key, so rows are split by a hash of their key into buckets that
-        # are finalized one at a time: memory and scratch space stay bounded on a batch of any size.
-        srid = results["source_record_id"].values[keep].astype("string").fillna("")
-        bucket = (pd.util.hash_array(srid.to_numpy(dtype=object)) % N_BUCKETS).astype(np.int64)
-        for b in np.unique(bucket).tolist():
-            d = self.stage / rt.value / f"b{b:02d}"
-            d.mkdir(parents=True, exist_ok=True)
-            part = table.filter(pa.array(bucket == b)) if len(np.unique(bucket)) > 1 else table
-            pq.write_table(part, d / f"{self.prefix:05d}-{self.part:06d}.parquet", compression="lz4")  # scratch
-        self.part += 1
+        cols["__pos"] = pa.array(positions(file_ids[keep], out_index, lines[keep]))
+        self.scratch.add(rt, out_index, pa.table(cols))
 
 
 #: Canonical columns whose values must come from a closed vocabulary.
@@ -323,110 +310,6 @@ def _only_if(out: OutputSpec, frame: pd.DataFrame) -> np.ndarray:
     raise MappingError("only_if needs 'in' or 'not_in'")
 
 
-def _hash_expr(rt: RecordType, staged_cols: set[str]) -> str:
-    """SQL for the content hash: SHA-256 over the content columns in schema order, NULL-safe."""
-    parts = []
-    for c in content_columns(rt):
-        src = f"__h_{c}" if f"__h_{c}" in staged_cols else c
-        parts.append(f"coalesce(CAST({src} AS VARCHAR), '\\N')")
-    return "sha256(concat_ws(chr(31), " + ", ".join(parts) + "))"
-
-
-def _bucket_groups(stage: Path) -> list[list[Path]]:
-    """Staged files grouped by whole buckets, each group at most ``GROUP_ROWS`` rows when possible.
-
-    A small batch is finalized in one pass; a large one bucket by bucket, bounding memory.
-    """
-    groups: list[list[Path]] = []
-    current: list[Path] = []
-    rows = 0
-    for bucket_dir in sorted(d for d in stage.iterdir() if d.is_dir()):
-        files = sorted(bucket_dir.glob("*.parquet"))
-        n = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-        if current and rows + n > GROUP_ROWS:
-            groups.append(current)
-            current, rows = [], 0
-        current.extend(files)
-        rows += n
-    if current:
-        groups.append(current)
-    return groups
-
-
-def _finalize(run: _Run, rt: RecordType, con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """Deduplicate and version the staged rows of one record type into ``stage/_out``, bucket by bucket.
-
-    Every version of a key lands in the same bucket, so each bucket is deduplicated and versioned on
-    its own against the stored keys it touches. Accepted and staged (file, line) pairs are collected
-    in the connection's ``lines`` table for the reconciliation. Returns (new records, new versions).
-    """
-    schema = schema_for(rt)
-    select = ", ".join(f"'{run.batch_id}' AS batch_id" if f.name == "batch_id" else f.name for f in schema)
-    existing = run.home.parquet_files(rt)
-    existing_glob = str(run.home.table_dir(rt).resolve() / "*.parquet")
-    out_dir = run.stage / "_out" / rt.value
-    out_dir.mkdir(parents=True, exist_ok=True)
-    n_new = n_versions = 0
-    part = 0
-    for files in _bucket_groups(run.stage / rt.value):
-        staged_cols = set(pq.read_schema(files[0]).names)
-        file_list = ", ".join(f"'{f.resolve()}'" for f in files)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, {_hash_expr(rt, staged_cols)} AS content_hash, "
-            f"(CAST(__file AS BIGINT) << 44) | (CAST(__out AS BIGINT) << 40) | __line AS __pos "
-            f"FROM read_parquet([{file_list}], union_by_name = true)"
-        )
-        if existing:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE existing AS SELECT e.source, e.source_record_id, e.content_hash, "
-                f"e.version FROM read_parquet('{existing_glob}') e "
-                "SEMI JOIN (SELECT DISTINCT source, source_record_id FROM staged) k USING (source, source_record_id)"
-            )
-        else:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE existing (source VARCHAR, source_record_id VARCHAR, "
-                "content_hash VARCHAR, version INTEGER)"
-            )
-        # Distinct contents first (a GROUP BY is much cheaper than a window over wide rows), then only
-        # the novel ones are versioned, then joined back to their full rows in input order.
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE novel AS
-            WITH firsts AS (
-                SELECT source, source_record_id, content_hash, min(__pos) AS __pos FROM staged GROUP BY ALL
-            )
-            SELECT f.* FROM firsts f ANTI JOIN existing e USING (source, source_record_id, content_hash)
-            """
-        )
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE fresh AS
-            WITH maxv AS (SELECT source, source_record_id, max(version) AS v FROM existing GROUP BY ALL),
-            versioned AS (
-                SELECT n.__pos,
-                       CAST(coalesce(m.v, 0) + row_number() OVER (PARTITION BY n.source, n.source_record_id
-                                                                   ORDER BY n.__pos) AS INTEGER) AS version,
-                       substr(sha256(n.source || chr(31) || n.source_record_id || chr(31) || n.content_hash), 1, 32)
-                           AS record_id
-                FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
-            )
-            SELECT s.*, v.version, v.record_id FROM staged s JOIN versioned v USING (__pos)
-            """
-        )
-        new, versions = con.execute("SELECT count(*), count(*) FILTER (WHERE version > 1) FROM fresh").fetchall()[0]
-        n_new += int(new)
-        n_versions += int(versions)
-        reader = con.sql(f"SELECT {select} FROM fresh ORDER BY __pos").to_arrow_reader(STORE_PART_ROWS)
-        for batch in reader:
-            pq.write_table(pa.Table.from_batches([batch]).cast(schema),
-                           out_dir / f"{run.batch_id}-{part:05d}.parquet", compression="zstd")
-            part += 1
-        con.execute("INSERT INTO lines SELECT DISTINCT __file, __line, true FROM fresh")
-        con.execute("INSERT INTO lines SELECT DISTINCT __file, __line, false FROM staged")
-        con.execute("DROP TABLE staged; DROP TABLE fresh; DROP TABLE novel; DROP TABLE existing")
-    return n_new, n_versions
-
-
 def ingest(
     home: DataHome,
     plan: Plan,
@@ -443,10 +326,10 @@ def ingest(
 
     ``on_store`` is called with every table of new records as it is stored (the evidence
     ledger hooks in here). With ``workers`` > 1 and more than ``PARALLEL_MIN_BYTES`` of input,
-    files are read and converted in that many worker processes (``spawn``: a calling script needs
-    the usual ``if __name__ == "__main__":`` guard); the result is the same as with one.
-    Unusable input (a mapping that names columns the file lacks) raises :class:`MappingError`;
-    bad rows never raise.
+    files are read and converted, and new records written, in that many worker processes
+    (``spawn``: a calling script needs the usual ``if __name__ == "__main__":`` guard); the result
+    is the same as with one. Unusable input (a mapping that names columns the file lacks) raises
+    :class:`MappingError`; bad rows never raise.
     """
     started = time.perf_counter()
     workers = workers if workers else 1
@@ -462,35 +345,26 @@ def ingest(
         tasks = _tasks(plan)
         keys_ = (keys.hmac_key, keys.data_key)
         use_workers = workers > 1 and len(tasks) > 1 and _input_bytes(plan) >= PARALLEL_MIN_BYTES
-        if use_workers:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        staged: dict[str, int] = {}
+        with contextlib.ExitStack() as stack:
+            pool: ProcessPoolExecutor | None = None
+            if use_workers:
+                ctx = multiprocessing.get_context("spawn")
+                pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=ctx))
                 futures = [
                     pool.submit(_convert_task, home.root, batch_id, keys_, now, k + 1, plan, file_ids, file_names,
                                 chunk_rows)
                     for k, file_ids in enumerate(tasks)
                 ]
                 for fut in futures:
-                    _merge(report, run, fut.result(), progress, file_names, from_worker=True)
-        else:
-            for k, file_ids in enumerate(tasks):
-                _merge(report, run, _convert_task(home.root, batch_id, keys_, now, k + 1, plan, file_ids,
-                                                  file_names, chunk_rows, run), progress, file_names,
-                       from_worker=False)
-        run.flush_quarantine()
-        con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(f"SET memory_limit = '{memory_limit}'")  # bounded memory: DuckDB spills beyond it
-        con.execute(f"SET temp_directory = '{(home.root / '.duckdb_tmp').resolve()}'")
-        con.execute("CREATE TEMP TABLE lines (__file INTEGER, __line BIGINT, accepted BOOLEAN)")
-        for rt in RecordType:
-            if not (run.stage / rt.value).exists():
-                continue
-            n_new, n_ver = _finalize(run, rt, con)
-            report.new_records[rt.value] = n_new
-            report.new_versions[rt.value] = n_ver
-        _count_lines(report, run, con)
-        con.close()
+                    _merge(report, run, fut.result(), progress, file_names, staged, from_worker=True)
+            else:
+                for k, file_ids in enumerate(tasks):
+                    res = _convert_task(home.root, batch_id, keys_, now, k + 1, plan, file_ids, file_names,
+                                        chunk_rows, run)
+                    _merge(report, run, res, progress, file_names, staged, from_worker=False)
+            run.flush_quarantine()
+            _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit)
         _commit(run, on_store)
     finally:
         shutil.rmtree(run.stage, ignore_errors=True)
@@ -498,6 +372,43 @@ def ingest(
     home.log_batch(report.as_dict())
     home.refresh_catalog()
     return report
+
+
+def _deduplicate(run: _Run, report: IngestReport, plan: Plan, staged: dict[str, int],
+                 pool: ProcessPoolExecutor | None, workers: int, memory_limit: str) -> None:
+    """Dedupe and version every record type's staged rows; write the new records (in the pool if any).
+
+    The main process dedupes bucket group after bucket group while the workers write the groups
+    already done, so the two overlap.
+    """
+    multi = {i for i, pf in enumerate(plan.files) if len(pf.mapping.outputs) > 1}
+    dedup = Deduplicator(run.home, run.stage, run.batch_id, multi, memory_limit)
+    writes: list[Future[list[str]]] = []
+    try:
+        for rt in RecordType:
+            rt_dir = run.stage / rt.value
+            if not rt_dir.exists():
+                continue
+            n_new = n_ver = 0
+            for files in bucket_groups(rt_dir, staged, workers):
+                job, new, ver = dedup.group(rt, files)
+                n_new += new
+                n_ver += ver
+                if pool is not None:
+                    writes.append(pool.submit(write_output, job))
+                else:
+                    write_output(job)
+            report.new_records[rt.value] = n_new
+            report.new_versions[rt.value] = n_ver
+        for w in writes:
+            w.result()
+        for fid, fr in enumerate(report.files):
+            fr.quarantined = run.q_count.get(fid, 0)
+        for fid, (acc, dup) in dedup.line_counts().items():
+            report.files[fid].accepted = acc
+            report.files[fid].duplicates = dup
+    finally:
+        dedup.close()
 
 
 PARALLEL_MIN_BYTES = 64 * 1024 * 1024  # below this, worker start-up costs more than it saves
@@ -531,6 +442,7 @@ class _TaskResult:
 
     read: dict[int, int]
     quarantined: dict[int, int]
+    staged: dict[str, int]  # scratch file → rows
 
 
 def _convert_task(
@@ -543,7 +455,7 @@ def _convert_task(
         run = _Run(DataHome(root), batch_id, crypto, now)
     before = dict(run.q_count)
     run.prefix = prefix
-    run.part = 0
+    run.scratch = ScratchWriter(run.stage, prefix)
     read: dict[int, int] = {}
     block, block_mapping = _Block(), None
     for file_id in file_ids:
@@ -573,14 +485,16 @@ def _convert_task(
                 block = _Block()
     if block.rows and block_mapping is not None:
         run.convert_block(block, block_mapping, file_names)
+    staged = run.scratch.close()
     run.flush_quarantine()
     counts = {k: v - before.get(k, 0) for k, v in run.q_count.items() if v - before.get(k, 0)}
-    return _TaskResult(read, counts)
+    return _TaskResult(read, counts, staged)
 
 
 def _merge(report: IngestReport, run: _Run, res: _TaskResult, progress: ProgressFn | None,
-           file_names: list[str], from_worker: bool) -> None:
+           file_names: list[str], staged: dict[str, int], from_worker: bool) -> None:
     """Fold a task's counts into the batch (a worker's quarantine counts are not yet in ``run``)."""
+    staged.update(res.staged)
     for fid, n in res.read.items():
         report.files[fid].read += n
         if progress:
@@ -611,16 +525,3 @@ def _commit(run: _Run, on_store: Callable[[RecordType, pa.Table], Any] | None) -
         dst.mkdir(parents=True, exist_ok=True)
         path.replace(dst / path.name)
     run.commit_quarantine()
-
-
-def _count_lines(report: IngestReport, run: _Run, con: duckdb.DuckDBPyConnection) -> None:
-    """Per file: accepted = lines with any new record; duplicates = staged lines with none."""
-    for fid, fr in enumerate(report.files):
-        fr.quarantined = run.q_count.get(fid, 0)
-    rows = con.execute(
-        "SELECT __file, count(*) FILTER (WHERE acc) AS accepted, count(*) FILTER (WHERE NOT acc) AS dup "
-        "FROM (SELECT __file, __line, bool_or(accepted) AS acc FROM lines GROUP BY ALL) GROUP BY __file"
-    ).fetchall()
-    for fid, acc, dup in rows:
-        report.files[int(fid)].accepted = int(acc)
-        report.files[int(fid)].duplicates = int(dup)
