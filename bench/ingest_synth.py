@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
-    console = Console()
+    console = Console(width=160)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="fs-bench-"))
     table = Table(title=f"firmscore synth + ingest ({platform.node()}, {platform.processor() or platform.machine()})")
     for col in ("stage", "size", "seconds", "throughput", "peak RSS (GB)", "target", "met"):

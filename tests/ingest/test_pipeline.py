@@ -207,6 +207,86 @@ def test_worker_processes_give_the_same_result(tmp_path: Path, enterprise_mappin
     for a, b in zip(one.files, two.files, strict=True):
         assert (a.read, a.accepted, a.quarantined, a.duplicates) == (b.read, b.accepted, b.quarantined, b.duplicates)
     assert two.total("quarantined") == 3 and two.reconciled
-    ids = [sorted(r[0] for r in DataHome(tmp_path / n).connect().execute("SELECT record_id FROM enterprise").fetchall())
-           for n in ("one", "two")]
-    assert ids[0] == ids[1] and len(ids[0]) == 150
+    stored = [_stored(DataHome(tmp_path / n), "enterprise") for n in ("one", "two")]
+    assert stored[0] == stored[1] and len(stored[0]) == 150  # same records, in the same stored order
+
+
+TWO_OUTPUTS = """
+name: test-two-outputs
+source: testsrc
+format: csv
+outputs:
+  - record_type: enterprise
+    fields:
+      source_record_id: {column: id, required: true}
+      enterprise_id: {column: id, type: enterprise_id, prefix: "testsrc:", required: true}
+      name: {column: name}
+  - record_type: event
+    fields:
+      source_record_id: {template: "rating:{id}"}
+      event_type: {const: tax_rating}
+      subject_type: {const: enterprise}
+      subject_id: {column: id, type: enterprise_id, prefix: "testsrc:", required: true}
+      code: {column: rating}
+"""
+
+
+def _stored(home: DataHome, rt: str) -> list[tuple[str, str, int]]:
+    """(record id, source record id, version) of every stored row, in stored order (files by name)."""
+    return [
+        (r["record_id"], r["source_record_id"], r["version"])
+        for path in home.parquet_files(rt)
+        for r in pq.read_table(path, columns=["record_id", "source_record_id", "version"]).to_pylist()
+    ]
+
+
+def test_a_line_is_accepted_when_any_of_its_records_is_new(home: DataHome, tmp_path: Path) -> None:
+    mapping = tmp_path / "two.yaml"
+    mapping.write_text(TWO_OUTPUTS, encoding="utf-8")
+    first = tmp_path / "a.csv"
+    first.write_text("id,name,rating\nf1,甲,A\nf2,乙,B\nf3,丙,C\n", encoding="utf-8")
+    r1 = ingest_paths(home, [first], mapping=str(mapping), ledger=False)
+    assert (r1.total("accepted"), r1.total("duplicates")) == (3, 0)
+    assert r1.new_records == {"enterprise": 3, "event": 3}
+    # f2's rating changes (its event gets a version 2), its enterprise record does not; f3 is repeated
+    second = tmp_path / "b.csv"
+    second.write_text("id,name,rating\nf2,乙,D\nf3,丙,C\nf3,丙,C\n", encoding="utf-8")
+    r2 = ingest_paths(home, [second], mapping=str(mapping), ledger=False)
+    f = r2.files[0]
+    assert (f.read, f.accepted, f.duplicates, f.quarantined) == (3, 1, 2, 0)
+    assert r2.new_records == {"enterprise": 0, "event": 1} and r2.new_versions == {"enterprise": 0, "event": 1}
+    codes = home.connect().execute(
+        "SELECT version, code FROM event WHERE source_record_id = 'rating:f2' ORDER BY version").fetchall()
+    assert codes == [(1, "B"), (2, "D")]
+
+
+def test_many_bucket_groups_give_the_same_records_as_one(tmp_path: Path, enterprise_mapping, monkeypatch) -> None:
+    """Deduplication runs per group of key-hash buckets: splitting a batch finely changes nothing."""
+    import firmscore.ingest.finalize as finalize
+
+    mapping = str(enterprise_mapping())
+    rows = [[f"k{i}", "", f"公司{i}", "2020-01-01", str(i), "1", "存续"] for i in range(80)]
+    rows += rows[:10]  # repeated lines: duplicates
+    rows += [[f"k{i}", "", f"公司{i}", "2020-01-01", str(i + 1000), "1", "存续"] for i in range(5)]  # versions 2
+    first = write_csv(tmp_path / "a.csv", rows)
+    renamed = [[f"k{i}", "", f"新{i}", "2020-01-01", "1", "1", "存续"] for i in range(40)]
+    changed = write_csv(tmp_path / "b.csv", renamed)
+    reports = {}
+    for name, group_rows in (("one", finalize.GROUP_ROWS), ("many", 7)):
+        monkeypatch.setattr(finalize, "GROUP_ROWS", group_rows)
+        home = DataHome(tmp_path / name)
+        reports[name] = [ingest_paths(home, [src], mapping=mapping, ledger=False) for src in (first, changed)]
+    for one, many in zip(reports["one"], reports["many"], strict=True):
+        assert (one.total("accepted"), one.total("duplicates")) == (many.total("accepted"), many.total("duplicates"))
+        assert one.new_records == many.new_records and one.new_versions == many.new_versions
+    a, b = reports["one"]
+    assert (a.total("read"), a.total("accepted"), a.total("duplicates")) == (95, 85, 10)
+    assert a.new_versions == {"enterprise": 5} and b.new_versions == {"enterprise": 40}
+    stored_one = _stored(DataHome(tmp_path / "one"), "enterprise")
+    stored_many = _stored(DataHome(tmp_path / "many"), "enterprise")
+    assert sorted(stored_one) == sorted(stored_many) and len(stored_one) == 125
+    versions = {}
+    for _, srid, v in stored_one:
+        versions.setdefault(srid, []).append(v)
+    assert all(sorted(v) == list(range(1, len(v) + 1)) for v in versions.values())  # 1, 2, ... per key
+    assert max(len(v) for v in versions.values()) == 3  # k0..k4: original, in-batch change, later change
