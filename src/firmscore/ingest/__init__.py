@@ -54,18 +54,10 @@ def ingest_paths(
     name = source or (p.files[0].mapping.source if p.files else str(mapping))
     if not ledger:
         return ingest(dh, p, name, progress=progress, on_store=on_store, chunk_rows=chunk_rows, workers=workers)
-    leaves: dict[str, int] = {}
     with EvidenceLedger.for_home(dh) as log:
         size_before = log.size
-
-        def store(rt: RecordType, table: pa.Table) -> None:
-            log.append_records(rt.value, table)
-            leaves[rt.value] = leaves.get(rt.value, 0) + table.num_rows
-            if on_store is not None:
-                on_store(rt, table)
-
-        report = ingest(dh, p, name, progress=progress, on_store=store, chunk_rows=chunk_rows, workers=workers)
-        report.leaves = leaves
+        report = ingest(dh, p, name, progress=progress, on_store=on_store, chunk_rows=chunk_rows, workers=workers,
+                        ledger=log)
         if log.size > size_before or size_before == 0:
             report.checkpoint = log.checkpoint().note
     return report

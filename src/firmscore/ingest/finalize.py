@@ -38,6 +38,7 @@ from firmscore.ingest.staging import POS_FILE_SHIFT, POS_LINE_MASK, SCRATCH_SUFF
 from firmscore.store.home import DataHome
 
 STORE_PART_ROWS = 1_000_000  # rows per Parquet part of the data home
+ROW_GROUP_ROWS = 262_144  # rows per row group: also the unit the ledger's leaves are prepared in
 GROUP_ROWS = 4_000_000  # at most this many staged rows are deduplicated in one pass (whole buckets)
 PARALLEL_GROUP_ROWS = 1_000_000  # above this, a record type is split into one group per worker
 
@@ -245,7 +246,7 @@ def write_output(job: OutputJob) -> list[str]:
         if not pending:
             return
         path = f"{job.out_prefix}-{len(written):04d}.parquet"
-        pq.write_table(pa.concat_tables(pending), path, compression="zstd")
+        pq.write_table(pa.concat_tables(pending), path, compression="zstd", row_group_size=ROW_GROUP_ROWS)
         written.append(path)
         pending, n_pending = [], 0
 

@@ -17,12 +17,14 @@ keys already stored, so memory stays bounded however large the input is.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import multiprocessing
 import secrets as pysecrets
 import shutil
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,6 +53,7 @@ from firmscore.ingest.mapping import Mapping, MappingError, OutputSpec
 from firmscore.ingest.readers import read_chunks
 from firmscore.ingest.sources import Plan
 from firmscore.ingest.staging import ScratchWriter, positions
+from firmscore.ledger import EvidenceLedger, PreparedLeaves, prepare_leaves
 from firmscore.store.home import QUARANTINE_SCHEMA, DataHome
 
 ProgressFn = Callable[[str, int], None]
@@ -321,12 +324,14 @@ def ingest(
     chunk_rows: int = 200_000,
     memory_limit: str = "4GB",
     workers: int | None = None,
+    ledger: EvidenceLedger | None = None,
 ) -> IngestReport:
     """Ingest the planned files into ``home`` as one batch and return its reconciliation.
 
-    ``on_store`` is called with every table of new records as it is stored (the evidence
-    ledger hooks in here). With ``workers`` > 1 and more than ``PARALLEL_MIN_BYTES`` of input,
-    files are read and converted, and new records written, in that many worker processes
+    With a ``ledger``, every new record becomes one of its leaves before it is stored (see
+    :func:`_commit`). ``on_store`` is called with every table of new records as it is stored.
+    With ``workers`` > 1 and more than ``PARALLEL_MIN_BYTES`` of input, files are read and
+    converted, new records written and their leaves prepared in that many worker processes
     (``spawn``: a calling script needs the usual ``if __name__ == "__main__":`` guard); the result
     is the same as with one. Unusable input (a mapping that names columns the file lacks) raises
     :class:`MappingError`; bad rows never raise.
@@ -365,7 +370,7 @@ def ingest(
                     _merge(report, run, res, progress, file_names, staged, from_worker=False)
             run.flush_quarantine()
             _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit)
-        _commit(run, on_store)
+            _commit(run, report, on_store, ledger, pool, workers)
     finally:
         shutil.rmtree(run.stage, ignore_errors=True)
     report.elapsed_s = time.perf_counter() - started
@@ -504,19 +509,26 @@ def _merge(report: IngestReport, run: _Run, res: _TaskResult, progress: Progress
             run.q_count[fid] = run.q_count.get(fid, 0) + n
 
 
-def _commit(run: _Run, on_store: Callable[[RecordType, pa.Table], Any] | None) -> None:
-    """Hand the batch's new records to ``on_store`` (the ledger), then move them into the home.
+def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.Table], Any] | None,
+            ledger: EvidenceLedger | None, pool: ProcessPoolExecutor | None, workers: int) -> None:
+    """Log the batch's new records in the ledger (and hand them to ``on_store``), then move them into the home.
 
     Nothing of a batch reaches the home before every record type has been deduplicated, so a
     failure midway leaves the home as it was. The ledger sees the records first: a record in the
     store is then always provable (a crash between the two leaves at worst a logged record that a
-    re-run stores, and the ledger skips record ids it already holds).
+    re-run stores, and the ledger skips record ids it already holds). Leaves are encoded and sealed
+    by the workers, a few row groups ahead, and appended here in stored order.
     """
     parts: list[tuple[RecordType, Path]] = []
     for rt in RecordType:
         src = run.stage / "_out" / rt.value
         if src.exists():
             parts.extend((rt, path) for path in sorted(src.glob("*.parquet")))
+    if ledger is not None:
+        slices = [(rt, str(path), g) for rt, path in parts for g in range(pq.ParquetFile(path).num_row_groups)]
+        for (rt, _, _), prepared in zip(slices, _prepared_in_order(slices, pool, workers + 2), strict=True):
+            ledger.append_prepared(prepared)
+            report.leaves[rt.value] = report.leaves.get(rt.value, 0) + prepared.table.num_rows
     if on_store is not None:
         for rt, path in parts:
             on_store(rt, pq.read_table(path))
@@ -525,3 +537,27 @@ def _commit(run: _Run, on_store: Callable[[RecordType, pa.Table], Any] | None) -
         dst.mkdir(parents=True, exist_ok=True)
         path.replace(dst / path.name)
     run.commit_quarantine()
+
+
+def _prepare_slice(rt: RecordType, path: str, row_group: int) -> PreparedLeaves:
+    """Leaves of one row group of a new part (runs in a worker)."""
+    return prepare_leaves(rt.value, pq.ParquetFile(path).read_row_group(row_group))
+
+
+def _prepared_in_order(slices: list[tuple[RecordType, str, int]], pool: ProcessPoolExecutor | None,
+                       window: int) -> Iterator[PreparedLeaves]:
+    """Prepared leaves of each slice, in order; with a pool, at most ``window`` slices in flight (bounded memory)."""
+    if pool is None:
+        for rt, path, g in slices:
+            yield _prepare_slice(rt, path, g)
+        return
+    pending: deque[Future[PreparedLeaves]] = deque()
+    todo = iter(slices)
+    for rt, path, g in itertools.islice(todo, window):
+        pending.append(pool.submit(_prepare_slice, rt, path, g))
+    while pending:
+        fut = pending.popleft()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(pool.submit(_prepare_slice, *nxt))
+        yield fut.result()

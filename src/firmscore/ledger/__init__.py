@@ -14,7 +14,7 @@ from firmscore.ledger.checkpoint import (
 )
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
 from firmscore.ledger.hasher import hash_children, hash_leaf
-from firmscore.ledger.ledger import EvidenceLedger, LedgerError
+from firmscore.ledger.ledger import EvidenceLedger, LedgerError, PreparedLeaves, prepare_leaves
 from firmscore.ledger.log import MerkleLog
 from firmscore.ledger.verify import ProofError, verify_consistency, verify_inclusion
 
@@ -28,12 +28,14 @@ __all__ = [
     "LookupResult",
     "MerkleLog",
     "NoteVerifier",
+    "PreparedLeaves",
     "Problem",
     "ProofError",
     "RecordProof",
     "SignedCheckpoint",
     "hash_children",
     "hash_leaf",
+    "prepare_leaves",
     "verify_checkpoint",
     "verify_consistency",
     "verify_inclusion",

@@ -278,7 +278,7 @@ class SqlStorage:
 
     def record_leaf_indexes(self, record_ids: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
-        ids = list(dict.fromkeys(record_ids))
+        ids = sorted(set(record_ids))  # in key order: neighbouring look-ups share index pages
         for lo in range(0, len(ids), 500):
             part = ids[lo : lo + 500]
             marks = ", ".join("?" * len(part))
