@@ -319,3 +319,34 @@ def test_worker_processes_prepare_the_leaves_of_every_stored_record(tmp_path: Pa
             # enterprise records are logged in clear; apart from the ingestion time, the same bytes either way
             leaves[workers] = [re.sub(rb'"observed_at":"[^"]*"', b"", log.prove(rid).leaf_data) for rid, _, _ in stored]
     assert leaves[1] == leaves[2]
+
+
+def test_progress_reports_each_phase_with_its_total(home: DataHome, tmp_path: Path, enterprise_mapping) -> None:
+    calls: list[tuple[str, int, int | None]] = []
+    src = write_csv(tmp_path / "e.csv", [*GOOD_ROWS, GOOD_ROWS[0]])  # 4 rows, one a duplicate
+    report = ingest_paths(home, [src], mapping=str(enterprise_mapping()),
+                          progress=lambda phase, n, total: calls.append((phase, n, total)))
+    phases = list(dict.fromkeys(p for p, _, _ in calls))
+    assert phases == ["read", "dedupe", "ledger"]
+    done = {p: sum(n for q, n, _ in calls if q == p) for p in phases}
+    totals = {p: {tot for q, _, tot in calls if q == p} for p in phases}
+    assert done["read"] == report.total("read") == 4 and totals["read"] == {None}
+    assert done["dedupe"] == 4 and totals["dedupe"] == {4}  # every staged row is deduplicated
+    assert done["ledger"] == 3 and totals["ledger"] == {3}  # only new records are logged
+
+
+def test_ingest_command_prints_the_reconciliation(tmp_path: Path, enterprise_mapping) -> None:
+    from typer.testing import CliRunner
+
+    from firmscore.cli import app
+
+    src = write_csv(tmp_path / "e.csv", [*GOOD_ROWS, ["bad", "", "x", "2020-99-01", "1", "1", "存续"]])
+    result = CliRunner().invoke(app, ["ingest", str(src), "--home", str(tmp_path / "h"), "--mapping",
+                                      str(enterprise_mapping())])
+    assert result.exit_code == 0, result.output
+    assert "reconciled" in result.output and "signed checkpoint" in result.output
+    total = next(line for line in result.output.splitlines() if "total" in line)
+    assert [int(x) for x in re.findall(r"\d+", total)] == [4, 3, 1, 0]
+    missing = CliRunner().invoke(app, ["ingest", str(tmp_path / "nope.csv"), "--home", str(tmp_path / "h"),
+                                       "--mapping", str(enterprise_mapping())])
+    assert missing.exit_code == 2 and "nope.csv" in missing.output

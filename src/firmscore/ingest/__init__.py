@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from firmscore.datamodel import RecordType
 from firmscore.ingest.mapping import Mapping, MappingError, builtin_mappings, load_mapping
-from firmscore.ingest.pipeline import FileReport, IngestReport, ingest
+from firmscore.ingest.pipeline import FileReport, IngestReport, ProgressFn, ingest
 from firmscore.ingest.sources import Plan, plan
 from firmscore.ledger import EvidenceLedger
 from firmscore.store.home import DataHome
@@ -24,6 +24,7 @@ __all__ = [
     "Mapping",
     "MappingError",
     "Plan",
+    "ProgressFn",
     "builtin_mappings",
     "ingest",
     "ingest_paths",
@@ -38,7 +39,7 @@ def ingest_paths(
     *,
     source: str | None = None,
     mapping: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: ProgressFn | None = None,
     on_store: Callable[[RecordType, pa.Table], Any] | None = None,
     chunk_rows: int = 200_000,
     ledger: bool = True,

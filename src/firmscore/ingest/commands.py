@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from firmscore.i18n import t
@@ -59,10 +59,14 @@ def ingest_cmd(
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
-            task = progress.add_task("ingest / 导入", total=None)
+            tasks: dict[str, TaskID] = {}
 
-            def tick(_file: str, n: int) -> None:
-                progress.update(task, advance=n)
+            def tick(phase: str, n: int, total: int | None) -> None:
+                if phase not in tasks:
+                    for done in tasks.values():  # an earlier phase is over
+                        progress.stop_task(done)
+                    tasks[phase] = progress.add_task(t(f"ingest.phase.{phase}"), total=total)
+                progress.update(tasks[phase], advance=n)
 
             report = ingest_paths(dh, paths, source=source, mapping=mapping, progress=tick, chunk_rows=chunk_rows,
                                   ledger=ledger, workers=workers or (os.cpu_count() or 1))

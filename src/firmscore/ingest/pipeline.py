@@ -56,7 +56,9 @@ from firmscore.ingest.staging import ScratchWriter, positions
 from firmscore.ledger import EvidenceLedger, PreparedLeaves, prepare_leaves
 from firmscore.store.home import QUARANTINE_SCHEMA, DataHome
 
-ProgressFn = Callable[[str, int], None]
+#: ``progress(phase, advance, total)``: phases "read" (rows; total unknown), "dedupe" (staged rows)
+#: and "ledger" (new records); ``advance`` 0 announces a phase with its total.
+ProgressFn = Callable[[str, int, int | None], None]
 
 
 @dataclass
@@ -369,8 +371,8 @@ def ingest(
                                         chunk_rows, run)
                     _merge(report, run, res, progress, file_names, staged, from_worker=False)
             run.flush_quarantine()
-            _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit)
-            _commit(run, report, on_store, ledger, pool, workers)
+            _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit, progress)
+            _commit(run, report, on_store, ledger, pool, workers, progress)
     finally:
         shutil.rmtree(run.stage, ignore_errors=True)
     report.elapsed_s = time.perf_counter() - started
@@ -380,7 +382,8 @@ def ingest(
 
 
 def _deduplicate(run: _Run, report: IngestReport, plan: Plan, staged: dict[str, int],
-                 pool: ProcessPoolExecutor | None, workers: int, memory_limit: str) -> None:
+                 pool: ProcessPoolExecutor | None, workers: int, memory_limit: str,
+                 progress: ProgressFn | None = None) -> None:
     """Dedupe and version every record type's staged rows; write the new records (in the pool if any).
 
     The main process dedupes bucket group after bucket group while the workers write the groups
@@ -389,6 +392,9 @@ def _deduplicate(run: _Run, report: IngestReport, plan: Plan, staged: dict[str, 
     multi = {i for i, pf in enumerate(plan.files) if len(pf.mapping.outputs) > 1}
     dedup = Deduplicator(run.home, run.stage, run.batch_id, multi, memory_limit)
     writes: list[Future[list[str]]] = []
+    total = sum(staged.values())
+    if progress:
+        progress("dedupe", 0, total)
     try:
         for rt in RecordType:
             rt_dir = run.stage / rt.value
@@ -399,6 +405,8 @@ def _deduplicate(run: _Run, report: IngestReport, plan: Plan, staged: dict[str, 
                 job, new, ver = dedup.group(rt, files)
                 n_new += new
                 n_ver += ver
+                if progress:
+                    progress("dedupe", sum(staged.get(f, 0) for f in files), total)
                 if pool is not None:
                     writes.append(pool.submit(write_output, job))
                 else:
@@ -503,14 +511,15 @@ def _merge(report: IngestReport, run: _Run, res: _TaskResult, progress: Progress
     for fid, n in res.read.items():
         report.files[fid].read += n
         if progress:
-            progress(file_names[fid], n)
+            progress("read", n, None)
     if from_worker:
         for fid, n in res.quarantined.items():
             run.q_count[fid] = run.q_count.get(fid, 0) + n
 
 
 def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.Table], Any] | None,
-            ledger: EvidenceLedger | None, pool: ProcessPoolExecutor | None, workers: int) -> None:
+            ledger: EvidenceLedger | None, pool: ProcessPoolExecutor | None, workers: int,
+            progress: ProgressFn | None = None) -> None:
     """Log the batch's new records in the ledger (and hand them to ``on_store``), then move them into the home.
 
     Nothing of a batch reaches the home before every record type has been deduplicated, so a
@@ -526,9 +535,14 @@ def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.
             parts.extend((rt, path) for path in sorted(src.glob("*.parquet")))
     if ledger is not None:
         slices = [(rt, str(path), g) for rt, path in parts for g in range(pq.ParquetFile(path).num_row_groups)]
+        total = sum(pq.ParquetFile(path).metadata.num_rows for _, path in parts)
+        if progress:
+            progress("ledger", 0, total)
         for (rt, _, _), prepared in zip(slices, _prepared_in_order(slices, pool, workers + 2), strict=True):
             ledger.append_prepared(prepared)
             report.leaves[rt.value] = report.leaves.get(rt.value, 0) + prepared.table.num_rows
+            if progress:
+                progress("ledger", prepared.table.num_rows, total)
     if on_store is not None:
         for rt, path in parts:
             on_store(rt, pq.read_table(path))
