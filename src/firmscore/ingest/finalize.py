@@ -229,7 +229,7 @@ def write_output(job: OutputJob) -> list[str]:
     """Write a group's new records as data-home parts (schema order, ``STORE_PART_ROWS`` each).
 
     Rows come out bucket by bucket and, within a bucket, in input order: deterministic for a given
-    input, whatever the number of workers.
+    input, whatever the number of workers. The group's scratch files are removed once written.
     """
     schema = schema_for(job.record_type)
     pos_sorted: np.ndarray | None = None
@@ -269,6 +269,13 @@ def write_output(job: OutputJob) -> list[str]:
                 if n_pending >= STORE_PART_ROWS:
                     flush()
     flush()
+    # the group's scratch is spent: free the disk now rather than at the end of the batch
+    for path in job.files:
+        Path(path).unlink()
+    if job.versions is not None:
+        del pos_sorted, ver_sorted  # release the memory maps before removing their files
+        for suffix in (".pos.npy", ".ver.npy"):
+            Path(job.versions + suffix).unlink()
     return written
 
 
