@@ -20,6 +20,7 @@ from firmscore.ledger import (
     NoteVerifier,
     ProofError,
     hash_leaf,
+    prepare_leaves,
     verify_checkpoint,
 )
 from firmscore.ledger.encoding import EncodingError
@@ -35,6 +36,27 @@ def test_append_returns_leaf_indexes_and_is_idempotent(ledger: EvidenceLedger) -
     assert again.tolist() == [0, 1, 2, 3]  # known ids keep their leaf, the new one gets the next
     assert ledger.size == 4
     assert ledger.leaf_indexes(["ev-000002", "ev-000003", "nope"]) == {"ev-000002": 2, "ev-000003": 3}
+
+
+def test_repeated_ids_within_a_table_share_one_leaf(ledger: EvidenceLedger) -> None:
+    table = event_table(["invoice_out", "lawsuit", "loan"])
+    twice = pa.concat_tables([table, table.slice(1, 1)])  # the sealed lawsuit twice
+    assert ledger.append_records("event", twice).tolist() == [0, 1, 2, 1]
+    assert ledger.size == 3 and ledger.lookup("ev-000001").content is not None
+
+
+def test_prepared_leaves_append_like_records_and_assume_new_is_checked(ledger: EvidenceLedger) -> None:
+    table = event_table(["invoice_out", "lawsuit", "loan"])
+    prepared = prepare_leaves("event", table)
+    assert prepared.table.num_rows == 3 and prepared.table.column("record_key").null_count == 2  # lawsuit sealed
+    assert ledger.append_prepared(prepared, assume_new=True).tolist() == [0, 1, 2]
+    assert ledger.verify_all().ok and ledger.lookup("ev-000001").content is not None
+    again = prepare_leaves("event", event_table(["invoice_out", "lawsuit", "loan", "loan"]))
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        ledger.append_prepared(again, assume_new=True)  # the caller's promise was false: nothing is appended
+    assert ledger.size == 3
+    assert ledger.append_prepared(again).tolist() == [0, 1, 2, 3]
+    assert ledger.size == 4 and ledger.verify_all().ok
 
 
 def test_leaf_is_the_canonical_encoding(ledger: EvidenceLedger) -> None:

@@ -538,8 +538,9 @@ def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.
         total = sum(pq.ParquetFile(path).metadata.num_rows for _, path in parts)
         if progress:
             progress("ledger", 0, total)
+        first_load = ledger.size == 0  # then no record id of the batch can be logged yet: skip the look-ups
         for (rt, _, _), prepared in zip(slices, _prepared_in_order(slices, pool, workers + 2), strict=True):
-            ledger.append_prepared(prepared)
+            ledger.append_prepared(prepared, assume_new=first_load)
             report.leaves[rt.value] = report.leaves.get(rt.value, 0) + prepared.table.num_rows
             if progress:
                 progress("ledger", prepared.table.num_rows, total)

@@ -173,8 +173,14 @@ class EvidenceLedger:
         """
         return self.append_prepared(prepare_leaves(record_type, table))
 
-    def append_prepared(self, prepared: PreparedLeaves) -> npt.NDArray[np.int64]:
-        """:meth:`append_records` for leaves built beforehand (e.g. in a worker process) by :func:`prepare_leaves`."""
+    def append_prepared(self, prepared: PreparedLeaves, assume_new: bool = False) -> npt.NDArray[np.int64]:
+        """:meth:`append_records` for leaves built beforehand (e.g. in a worker process) by :func:`prepare_leaves`.
+
+        With ``assume_new`` the caller vouches that no record id of the table is logged yet (ingestion
+        does on a first load into an empty ledger: its record ids are unique within a batch), which
+        skips the look-up of known ids; should one be logged after all, the primary key of the
+        record index fails the transaction and nothing is appended.
+        """
         rt = prepared.record_type
         t = prepared.table
         ids: list[str] = t.column("record_id").to_pylist()
@@ -182,37 +188,45 @@ class EvidenceLedger:
         keys: list[bytes | None] = t.column("record_key").to_pylist()
         salts: list[bytes | None] = t.column("salt").to_pylist()
         cts: list[bytes | None] = t.column("ciphertext").to_pylist()
-        out = np.full(len(ids), -1, dtype=np.int64)
-        known = self.storage.record_leaf_indexes(ids)
+        known = {} if assume_new else self.storage.record_leaf_indexes(ids)
         self.storage.end_read()
-        offset_of: dict[str, int] = {}
-        datas: list[bytes] = []
-        rows: list[tuple[str, int, int]] = []  # record id, offset in batch, sealed
-        sealed_rows: list[tuple[str, bytes, bytes, bytes]] = []
-        for rid, leaf, key, salt, ct in zip(ids, leaves, keys, salts, cts, strict=True):
-            if rid in known or rid in offset_of:
-                continue
-            offset_of[rid] = len(datas)
-            datas.append(leaf)
-            if key is not None and salt is not None and ct is not None:
-                sealed_rows.append((rid, key, salt, ct))
-                rows.append((rid, len(datas) - 1, 1))
-            else:
-                rows.append((rid, len(datas) - 1, 0))
+        by_key = t.column("record_id").to_numpy(zero_copy_only=False).argsort(kind="stable").tolist()
+        if not known and len(set(ids)) == len(ids):
+            # every row is a new leaf, in table order: no per-row bookkeeping
+            datas = leaves
+            offsets = list(range(len(ids)))
+            holds_leaf = [True] * len(ids)
+        else:
+            offset_of: dict[str, int] = {}
+            datas = []
+            holds_leaf = []  # the first row of a new record id holds its leaf; repeats point at it
+            for rid, leaf in zip(ids, leaves, strict=True):
+                new = rid not in known and rid not in offset_of
+                holds_leaf.append(new)
+                if new:
+                    offset_of[rid] = len(datas)
+                    datas.append(leaf)
+            offsets = [-1 if rid in known else offset_of[rid] for rid in ids]
 
         def write_index(first: int, new_size: int, new_root: bytes) -> None:
             # in key order: B-tree inserts into the record-id index are then sequential (several times faster)
-            record_rows: list[RecordRow] = sorted((rid, first + off, rt, s) for rid, off, s in rows)
+            order = [i for i in by_key if holds_leaf[i]]
+            record_rows: list[RecordRow] = [
+                (ids[i], first + offsets[i], rt, 0 if keys[i] is None else 1) for i in order
+            ]
             self.storage.insert_records(record_rows)
+            sealed_rows = [
+                (ids[i], k, s, c) for i in order if (k := keys[i]) is not None and (s := salts[i]) is not None
+                and (c := cts[i]) is not None
+            ]
             if sealed_rows:
-                self.storage.insert_sealed(sorted(sealed_rows))
+                self.storage.insert_sealed(sealed_rows)
             cp = self.signer.sign(new_size, new_root)
             self.storage.insert_checkpoint(new_size, cp.note, utc_now())
 
         first = self.log.append(datas, before_commit=write_index) if datas else self.log.size
-        for i, rid in enumerate(ids):
-            out[i] = known[rid] if rid in known else first + offset_of[rid]
-        return out
+        return np.asarray([known[rid] if o < 0 else first + o for rid, o in zip(ids, offsets, strict=True)],
+                          dtype=np.int64)
 
     # ------------------------------------------------------------------ checkpoints and proofs
     def checkpoint(self, tree_size: int | None = None) -> SignedCheckpoint:
