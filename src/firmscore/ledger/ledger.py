@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from firmscore.config import default_home
 from firmscore.datamodel import RecordType
@@ -190,7 +191,7 @@ class EvidenceLedger:
         cts: list[bytes | None] = t.column("ciphertext").to_pylist()
         known = {} if assume_new else self.storage.record_leaf_indexes(ids)
         self.storage.end_read()
-        by_key = t.column("record_id").to_numpy(zero_copy_only=False).argsort(kind="stable").tolist()
+        by_key = pc.sort_indices(t.column("record_id")).to_pylist()  # stable, in C
         if not known and len(set(ids)) == len(ids):
             # every row is a new leaf, in table order: no per-row bookkeeping
             datas = leaves
