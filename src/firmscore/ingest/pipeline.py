@@ -50,6 +50,7 @@ from firmscore.i18n import t
 from firmscore.ingest.convert import Crypto, FieldResult, convert_field
 from firmscore.ingest.finalize import Deduplicator, bucket_groups, write_output
 from firmscore.ingest.mapping import Mapping, MappingError, OutputSpec
+from firmscore.ingest.pieces import Piece, cut
 from firmscore.ingest.readers import read_chunks
 from firmscore.ingest.sources import Plan
 from firmscore.ingest.staging import ScratchWriter, positions
@@ -359,15 +360,15 @@ def ingest(
                 ctx = multiprocessing.get_context("spawn")
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=ctx))
                 futures = [
-                    pool.submit(_convert_task, home.root, batch_id, keys_, now, k + 1, plan, file_ids, file_names,
+                    pool.submit(_convert_task, home.root, batch_id, keys_, now, k + 1, plan, pieces, file_names,
                                 chunk_rows)
-                    for k, file_ids in enumerate(tasks)
+                    for k, pieces in enumerate(tasks)
                 ]
                 for fut in futures:
                     _merge(report, run, fut.result(), progress, file_names, staged, from_worker=True)
             else:
-                for k, file_ids in enumerate(tasks):
-                    res = _convert_task(home.root, batch_id, keys_, now, k + 1, plan, file_ids, file_names,
+                for k, pieces in enumerate(tasks):
+                    res = _convert_task(home.root, batch_id, keys_, now, k + 1, plan, pieces, file_names,
                                         chunk_rows, run)
                     _merge(report, run, res, progress, file_names, staged, from_worker=False)
             run.flush_quarantine()
@@ -432,17 +433,26 @@ def _input_bytes(plan: Plan) -> int:
     return sum(pf.path.stat().st_size for pf in plan.files)
 
 
-def _tasks(plan: Plan) -> list[list[int]]:
-    """Runs of consecutive files of one mapping, about ``TASK_BYTES`` each (one task per big file)."""
-    tasks: list[list[int]] = []
-    current: list[int] = []
+def _tasks(plan: Plan) -> list[list[Piece]]:
+    """Runs of consecutive small files of one mapping, about ``TASK_BYTES`` each; large files cut in pieces.
+
+    The tasks depend only on the files (not on the number of workers), so every worker count
+    stores the same records in the same order.
+    """
+    tasks: list[list[Piece]] = []
+    current: list[Piece] = []
     size = 0
     for i, pf in enumerate(plan.files):
         n = pf.path.stat().st_size
-        if current and (plan.files[current[0]].mapping is not pf.mapping or size + n > TASK_BYTES):
+        pieces = cut(pf.path, pf.mapping.format, i, TASK_BYTES)
+        if current and (len(pieces) > 1 or plan.files[current[0].file_id].mapping is not pf.mapping
+                        or size + n > TASK_BYTES):
             tasks.append(current)
             current, size = [], 0
-        current.append(i)
+        if len(pieces) > 1:
+            tasks.extend([p] for p in pieces)
+            continue
+        current.append(pieces[0])
         size += n
     if current:
         tasks.append(current)
@@ -460,9 +470,12 @@ class _TaskResult:
 
 def _convert_task(
     root: Path, batch_id: str, keys: tuple[bytes, bytes], now: datetime, prefix: int, plan: Plan,
-    file_ids: list[int], file_names: list[str], chunk_rows: int, run: _Run | None = None,
+    pieces: list[Piece], file_names: list[str], chunk_rows: int, run: _Run | None = None,
 ) -> _TaskResult:
-    """Read, convert and stage some files (in this process or a worker); scratch files carry ``prefix``."""
+    """Read, convert and stage some files or pieces of files (in this process or a worker).
+
+    Scratch files carry ``prefix``.
+    """
     if run is None:
         crypto = Crypto(PersonIdHasher(keys[0]), FieldCipher(keys[1]))
         run = _Run(DataHome(root), batch_id, crypto, now)
@@ -471,13 +484,14 @@ def _convert_task(
     run.scratch = ScratchWriter(run.stage, prefix)
     read: dict[int, int] = {}
     block, block_mapping = _Block(), None
-    for file_id in file_ids:
+    for piece in pieces:
+        file_id = piece.file_id
         pf = plan.files[file_id]
         m = pf.mapping
         block_mapping = m
-        read[file_id] = 0
+        read.setdefault(file_id, 0)
         first = True
-        for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows):
+        for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows, piece):
             chunk.frame.columns = [str(c) for c in chunk.frame.columns]
             if first and len(chunk.frame.columns):
                 missing = m.required_source_columns() - set(chunk.frame.columns)

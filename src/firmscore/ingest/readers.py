@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from firmscore.i18n import t
+from firmscore.ingest.pieces import Piece
 
 CHUNK_ROWS = 200_000
 MAX_RECORD_LINES = 20
@@ -68,13 +69,23 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
         return "utf-8-sig"  # mostly UTF-8 with some bad lines: they are quarantined one by one
 
 
-def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str | None, bytes]]:
-    """Yield (line number, text or None when undecodable, raw bytes) for each physical line."""
+def _decoded_lines(path: Path, encoding: str, start: int = 0, stop: int | None = None,
+                   first_line: int = 1) -> Generator[tuple[int, str | None, bytes], None, None]:
+    """Yield (line number, text or None when undecodable, raw bytes) for each physical line.
+
+    ``start``/``stop`` select the lines that start in that byte range (a piece of the file, see
+    :mod:`firmscore.ingest.pieces`); ``first_line`` is the number of the line at ``start``.
+    """
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    lineno = 0
+    lineno = first_line - 1
+    pos = start
     with path.open("rb") as fh:
-        first = True
+        fh.seek(start)
+        first = start == 0
         for raw in fh:
+            if stop is not None and pos >= stop:
+                break
+            pos += len(raw)
             lineno += 1
             if first:
                 first = False
@@ -86,11 +97,21 @@ def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str | None,
                 yield lineno, None, raw
 
 
-def read_csv(path: Path, encoding: str = "auto", delimiter: str = ",", chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
-    """Stream a CSV file; the first line is the header. Line numbers are 1-based physical lines."""
+def read_csv(path: Path, encoding: str = "auto", delimiter: str = ",", chunk_rows: int = CHUNK_ROWS,
+             piece: Piece | None = None) -> Iterator[Chunk]:
+    """Stream a CSV file (or one piece of it); the file's first line is the header.
+
+    Line numbers are 1-based physical lines of the file.
+    """
     enc = detect_encoding(path, encoding)
-    lines = _decoded_lines(path, enc)
-    header_line = next(lines, None)
+    piece = piece or Piece(0)
+    lines = _decoded_lines(path, enc, piece.start, piece.stop, piece.first_line)
+    if piece.start:  # a later piece: the header is the file's first line
+        head = _decoded_lines(path, enc)
+        header_line = next(head, None)
+        head.close()
+    else:
+        header_line = next(lines, None)
     if header_line is None or header_line[1] is None:
         raise ValueError(f"{path}: cannot read the header line as {enc}")
     header = next(csv.reader([header_line[1]], delimiter=delimiter))
@@ -159,24 +180,28 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = ",", chunk_row
         yield flush()
 
 
-def read_parquet(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
-    """Stream a Parquet file by record batches; a row's "line" is its 1-based row number."""
+def read_parquet(path: Path, chunk_rows: int = CHUNK_ROWS, piece: Piece | None = None) -> Iterator[Chunk]:
+    """Stream a Parquet file (or some of its row groups) by record batches; a row's "line" is its 1-based row number."""
     pf = pq.ParquetFile(path)
-    offset = 0
-    for batch in pf.iter_batches(batch_size=chunk_rows):
+    piece = piece or Piece(0)
+    stop = pf.num_row_groups if piece.stop is None else piece.stop
+    offset = piece.first_line - 1
+    for batch in pf.iter_batches(batch_size=chunk_rows, row_groups=range(piece.start, stop)):
         frame = batch.to_pandas(types_mapper=None, date_as_object=False)
         n = len(frame)
         yield Chunk(frame, list(range(offset + 1, offset + n + 1)))
         offset += n
 
 
-def read_jsonl(path: Path, encoding: str = "auto", chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
-    """Stream JSON Lines; each non-blank line must be one JSON object."""
+def read_jsonl(path: Path, encoding: str = "auto", chunk_rows: int = CHUNK_ROWS,
+               piece: Piece | None = None) -> Iterator[Chunk]:
+    """Stream JSON Lines (or one piece of the file); each non-blank line must be one JSON object."""
     enc = detect_encoding(path, encoding)
+    piece = piece or Piece(0)
     records: list[dict[str, object]] = []
     lines: list[int] = []
     errors: list[ReadError] = []
-    for lineno, text, raw in _decoded_lines(path, enc):
+    for lineno, text, raw in _decoded_lines(path, enc, piece.start, piece.stop, piece.first_line):
         if text is None:
             errors.append(ReadError(lineno, t("reason.bad_encoding", encoding=enc), raw.hex()[:200]))
             continue
@@ -200,12 +225,12 @@ def read_jsonl(path: Path, encoding: str = "auto", chunk_rows: int = CHUNK_ROWS)
 
 
 def read_chunks(path: Path, fmt: str, encoding: str = "auto", delimiter: str = ",",
-                chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
-    """Dispatch to the reader for ``fmt`` (csv, parquet, jsonl)."""
+                chunk_rows: int = CHUNK_ROWS, piece: Piece | None = None) -> Iterator[Chunk]:
+    """Dispatch to the reader for ``fmt`` (csv, parquet, jsonl); ``piece`` reads only part of the file."""
     if fmt == "csv":
-        return read_csv(path, encoding, delimiter, chunk_rows)
+        return read_csv(path, encoding, delimiter, chunk_rows, piece)
     if fmt == "parquet":
-        return read_parquet(path, chunk_rows)
+        return read_parquet(path, chunk_rows, piece)
     if fmt == "jsonl":
-        return read_jsonl(path, encoding, chunk_rows)
+        return read_jsonl(path, encoding, chunk_rows, piece)
     raise ValueError(f"unknown format {fmt!r}")
