@@ -37,10 +37,12 @@ _LINE = st.one_of(
     st.just(b""),  # blank line
     st.just(b"\xff\xfe broken"),  # undecodable
     st.lists(_CELL, min_size=1, max_size=2).map(lambda cells: ",".join(cells).encode()),  # too few fields
+    st.lists(st.text(alphabet='a"', max_size=4), min_size=3, max_size=3).map(  # quotes, balanced or not
+        lambda cells: ",".join(cells).encode()),
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(body=st.lists(_LINE, max_size=60), crlf=st.booleans(), bom=st.booleans(), piece_bytes=st.integers(1, 40))
 def test_csv_pieces_read_exactly_like_the_whole_file(tmp_path_factory, body: list[bytes], crlf: bool, bom: bool,
                                                       piece_bytes: int) -> None:
@@ -49,15 +51,23 @@ def test_csv_pieces_read_exactly_like_the_whole_file(tmp_path_factory, body: lis
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + nl.join([b"x,y,z", *body]) + nl)
     pieces = cut(path, "csv", 0, piece_bytes)
     assert _read(path, "csv", pieces) == _read(path, "csv", [Piece(0)])
-    if len(path.read_bytes()) > 2 * piece_bytes and body:
-        assert len(pieces) > 1  # small pieces: the file was really cut
-        assert [p.stop for p in pieces[:-1]] == [p.start for p in pieces[1:]]
+    data = path.read_bytes()
+    assert [p.stop for p in pieces[:-1]] == [p.start for p in pieces[1:]]  # contiguous, in order
+    line_starts = [i + 1 for i, b in enumerate(data) if b == ord("\n") and piece_bytes <= i + 1 < len(data)]
+    balanced = all(line.count(b'"') % 2 == 0 for line in data.split(b"\n")[:-1])  # else it stays whole
+    if len(data) > 2 * piece_bytes and line_starts and balanced:
+        assert len(pieces) > 1 and pieces[1].start == line_starts[0]  # cut at the first line start it may use
 
 
-def test_quoted_csv_stays_whole_and_jsonl_and_parquet_are_cut(tmp_path: Path) -> None:
-    quoted = tmp_path / "q.csv"
-    quoted.write_text('a,b\n1,"x\ny"\n' + "2,z\n" * 100, encoding="utf-8")
-    assert cut(quoted, "csv", 0, 16) == [Piece(0)]  # a record spans lines: never cut
+def test_quoted_csv_is_cut_only_between_records_and_jsonl_and_parquet_are_cut(tmp_path: Path) -> None:
+    spanning = tmp_path / "q.csv"
+    spanning.write_text("2,z\n" * 100 + 'a,b\n1,"x\ny"\n' + "2,z\n" * 100, encoding="utf-8")
+    assert cut(spanning, "csv", 0, 16) == [Piece(0)]  # a record spans lines: never cut
+    quoted = tmp_path / "all-quoted.csv"
+    quoted.write_text('"a","b"\n' + "".join(f'"{i}","x,""y"""\n' for i in range(200)) + '"tail","open',
+                      encoding="utf-8")
+    pieces = cut(quoted, "csv", 0, 64)
+    assert len(pieces) > 10 and _read(quoted, "csv", pieces) == _read(quoted, "csv", [Piece(0)])
 
     jl = tmp_path / "f.jsonl"
     jl.write_text("\n".join([json.dumps({"k": i, "v": "值\\n"}) for i in range(50)] + ["{bad", "", "[1]"]) + "\n",

@@ -5,8 +5,9 @@ record, so that quarantine reasons and input positions are exactly those of a si
 
 * **Parquet**: runs of whole row groups (row numbers from the row groups' sizes);
 * **JSON Lines**: byte ranges cut at line starts (a JSON string cannot contain a raw newline);
-* **CSV**: byte ranges cut at line starts, only when the file holds no quote character at all:
-  then no record spans lines. A quoted CSV file stays one piece (its records may span lines).
+* **CSV**: byte ranges cut at line starts, only when every line holds an even number of quote
+  characters: then no record spans lines (the reader joins lines only while quotes are open), and
+  fully quoted exports are cut too. A file with a quoted line break stays one piece.
 
 The cuts depend only on the files, never on the number of workers, so the batch is the same
 (and its records are stored in the same order) whatever the number of processes.
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 
 PIECE_BYTES = 32 * 1024 * 1024  # about this much input per piece
@@ -49,7 +51,7 @@ def cut(path: Path, fmt: str, file_id: int, piece_bytes: int = PIECE_BYTES) -> l
     if fmt == "parquet":
         return _parquet_pieces(path, file_id, size, piece_bytes)
     if fmt in {"csv", "jsonl"}:
-        return _line_pieces(path, file_id, size, piece_bytes, refuse_quotes=fmt == "csv")
+        return _line_pieces(path, file_id, size, piece_bytes, check_quotes=fmt == "csv")
     return [Piece(file_id)]
 
 
@@ -67,16 +69,25 @@ def _parquet_pieces(path: Path, file_id: int, size: int, piece_bytes: int) -> li
     return pieces
 
 
-def _line_pieces(path: Path, file_id: int, size: int, piece_bytes: int, refuse_quotes: bool) -> list[Piece]:
-    """Cut at the first line start at or after every ``piece_bytes``; count the lines before each cut."""
+def _line_pieces(path: Path, file_id: int, size: int, piece_bytes: int, check_quotes: bool) -> list[Piece]:
+    """Cut at the first line start at or after every ``piece_bytes``; count the lines before each cut.
+
+    With ``check_quotes`` (CSV) the file stays whole unless the number of quotes before every line
+    break is even, i.e. unless no line leaves a quoted field open.
+    """
     cuts: list[tuple[int, int]] = []  # (byte offset of a line start, its line number)
     target = piece_bytes
     newlines = 0
     offset = 0
+    quotes_before = 0  # parity of the quotes seen so far
     with path.open("rb") as fh:
         while block := fh.read(SCAN_BLOCK):
-            if refuse_quotes and b'"' in block:
-                return [Piece(file_id)]
+            if check_quotes and b'"' in block:
+                data = np.frombuffer(block, dtype=np.uint8)
+                parity = (np.cumsum(data == ord('"')) + quotes_before) % 2
+                if parity[data == ord("\n")].any():
+                    return [Piece(file_id)]  # a line break inside quotes: a record may span lines
+                quotes_before = int(parity[-1])
             pos = 0
             while target < offset + len(block):
                 nl = block.find(b"\n", max(target - offset - 1, pos))
