@@ -23,6 +23,7 @@ from firmscore.i18n import t
 from firmscore.ingest.pieces import Piece
 
 CHUNK_ROWS = 200_000
+_FIELD_LIMIT = csv.field_size_limit()
 MAX_RECORD_LINES = 20
 
 
@@ -97,6 +98,23 @@ def _decoded_lines(path: Path, encoding: str, start: int = 0, stop: int | None =
                 yield lineno, None, raw
 
 
+def split_plain_line(text: str, delimiter: str) -> list[str] | None:
+    """The fields of a line without quotes or stray carriage returns, split directly; else None.
+
+    Most lines of most files are like this, and ``str.split`` is several times faster than a
+    ``csv.reader`` per line; for such lines the two agree exactly (property-tested). Anything else
+    (quotes, an embedded ``\\r``) goes through the csv module.
+    """
+    if '"' in text:
+        return None
+    core = text[:-1] if text.endswith("\n") else text
+    if core.endswith("\r"):
+        core = core[:-1]
+    if "\r" in core or len(core) > _FIELD_LIMIT:  # the csv module rejects fields over its size limit
+        return None
+    return core.split(delimiter)
+
+
 def read_csv(path: Path, encoding: str = "auto", delimiter: str = ",", chunk_rows: int = CHUNK_ROWS,
              piece: Piece | None = None) -> Iterator[Chunk]:
     """Stream a CSV file (or one piece of it); the file's first line is the header.
@@ -149,6 +167,13 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = ",", chunk_row
             errors.append(ReadError(lineno, t("reason.bad_encoding", encoding=enc), raw.hex()[:200]))
         elif text.strip() == "":
             pass  # blank line: not a row
+        elif (fast := split_plain_line(text, delimiter)) is not None:
+            if len(fast) != n_cols:
+                detail = f"expected {n_cols} fields, got {len(fast)}"
+                errors.append(ReadError(lineno, t("reason.bad_row", detail=detail), text[:500]))
+            else:
+                rows.append(fast)
+                row_lines.append(lineno)
         else:
             record_text, taken = text, [item]
             while record_text.count('"') % 2 == 1 and len(taken) <= MAX_RECORD_LINES:
