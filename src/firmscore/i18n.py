@@ -29,6 +29,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "status.records": ("记录数", "records"),
     "error.missing_file": ("找不到输入文件: {path}", "input file not found: {path}"),
     "error.unknown_mapping": ("未知的映射: {name}", "unknown mapping: {name}"),
+    "error.bad_date": ("日期格式应为 YYYY-MM-DD: {value!r}", "date must be YYYY-MM-DD: {value!r}"),
     "reason.missing_required": ("必填字段为空", "required field is empty"),
     "reason.bad_number": ("不是有效数字: {value!r}", "not a number: {value!r}"),
     "reason.bad_integer": ("不是有效整数: {value!r}", "not an integer: {value!r}"),

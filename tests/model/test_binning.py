@@ -9,24 +9,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_helpers import shape_ok
 from sklearn.base import clone
 
 from firmscore.datamodel.specials import NO_SOURCE, NOT_AUTHORIZED
 from firmscore.model.binning import BinningProcess, BinRule, OptimalBinning, woe_iv
-
-
-def _shape_ok(rates: np.ndarray, trend: str) -> bool:
-    d = np.diff(rates)
-    if rates.size <= 1 or trend == "none":
-        return True
-    if trend == "ascending":
-        return bool(np.all(d > 0))
-    if trend == "descending":
-        return bool(np.all(d < 0))
-    top = int(np.argmax(rates)) if trend == "peak" else int(np.argmin(rates))
-    if trend == "peak":
-        return bool(np.all(d[:top] > 0) and np.all(d[top:] < 0))
-    return bool(np.all(d[:top] < 0) and np.all(d[top:] > 0))
 
 
 def _data(n: int = 3000, seed: int = 0) -> tuple[pd.Series, np.ndarray]:
@@ -72,7 +59,7 @@ def test_constraints_always_hold(seed, n, trend, min_bin_size, max_n_bins, min_n
         assert np.all(g[:k] >= 1)
         assert max_n_bins is None or k <= max_n_bins
         shape = b.trend if trend == "auto" else trend
-        assert _shape_ok(e[:k] / cnt[:k], shape)
+        assert shape_ok(e[:k] / cnt[:k], shape)
     # the counts are exactly the counts of the indices the binning assigns
     idx = ob.transform(x, metric="indices")
     assert np.array_equal(np.bincount(idx, minlength=b.rule.n_bins), cnt)

@@ -8,23 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from model_helpers import shape_ok
 
 from firmscore.model.binning.dp import TRENDS, optimal_partition
 from firmscore.model.binning.woe import woe_iv
-
-
-def _shape_ok(rates: list[float], trend: str) -> bool:
-    d = np.diff(rates)
-    if len(rates) <= 1 or trend == "none":
-        return True
-    if trend == "ascending":
-        return bool(np.all(d > 0))
-    if trend == "descending":
-        return bool(np.all(d < 0))
-    top = int(np.argmax(rates)) if trend == "peak" else int(np.argmin(rates))
-    if trend == "peak":
-        return bool(np.all(d[:top] > 0) and np.all(d[top:] < 0))
-    return bool(np.all(d[:top] < 0) and np.all(d[top:] > 0))
 
 
 def brute_force(good, bad, trend, max_bins, min_count, min_event, alpha=0.5):
@@ -42,7 +29,7 @@ def brute_force(good, bad, trend, max_bins, min_count, min_event, alpha=0.5):
                     continue
                 if np.any(g + b < min_count) or np.any(b < min_event):
                     continue
-                if not _shape_ok(list(b / (g + b)), trend):
+                if not shape_ok(list(b / (g + b)), trend):
                     continue
             best = max(best, float(woe_iv(g, b, tg, tb, alpha)[1].sum()))
     return best
@@ -75,7 +62,7 @@ def test_dp_equals_brute_force(counts, trend, max_bins, min_count, min_event) ->
     b = np.array([bad[a:b].sum() for a, b in itertools.pairwise(edges)])
     assert float(woe_iv(g, b, good.sum(), bad.sum())[1].sum()) == pytest.approx(part.iv, rel=1e-9, abs=1e-12)
     if len(g) > 1:
-        assert _shape_ok(list(b / (g + b)), trend)
+        assert shape_ok(list(b / (g + b)), trend)
         assert np.all(g + b >= min_count) and np.all(b >= min_event)
         assert max_bins is None or len(g) <= max_bins
 

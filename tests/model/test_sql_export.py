@@ -7,9 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlglot
-from test_scorecard import DIMS, make_frame
+from model_helpers import edge_case_scorecard
 
-from firmscore.datamodel.specials import NO_SOURCE, NOT_AUTHORIZED
 from firmscore.model import Scorecard
 from firmscore.model.expert import EXPERT_CARDS_DIR, load_expert_card
 from firmscore.model.sql_export import score_expression, score_query
@@ -17,17 +16,7 @@ from firmscore.model.sql_export import score_expression, score_query
 
 @pytest.fixture(scope="module")
 def case() -> tuple[Scorecard, pd.DataFrame]:
-    X, y = make_frame(6000, seed=21)
-    sc = Scorecard(dimensions=DIMS).fit(X, y)
-    test, _ = make_frame(1500, seed=22)
-    # edge values: specials, missing, infinities, exact split values, unseen category
-    test.loc[0:9, "rep_overdue"] = [NOT_AUTHORIZED, NO_SOURCE, np.nan, np.inf, -np.inf, 0, 1, 2, 3, 1e9]
-    test.loc[10:13, "industry"] = [None, "mining", "retail", "o'hara"]
-    for i, f in enumerate(sc.card_.features):
-        if f.rule.kind == "numerical" and f.rule.splits:
-            test.loc[20 + i * 3 : 22 + i * 3, f.name] = [f.rule.splits[0], np.nextafter(f.rule.splits[0], 9e9), np.nan]
-    test.insert(0, "enterprise_id", [f"E{i:05d}" for i in range(len(test))])
-    return sc, test
+    return edge_case_scorecard(6000, 21, 1500, 22)
 
 
 def test_duckdb_scores_equal_python(case) -> None:

@@ -8,10 +8,8 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from test_scorecard import DIMS, make_frame
+from model_helpers import edge_case_scorecard
 
-from firmscore.datamodel.specials import NO_SOURCE, NOT_AUTHORIZED
-from firmscore.model import Scorecard
 from firmscore.model.expert import EXPERT_CARDS_DIR, load_expert_card
 from firmscore.model.sql_export import score_query
 
@@ -55,15 +53,7 @@ def _spark_frame(spark, test: pd.DataFrame):  # type: ignore[no-untyped-def]
 
 
 def test_spark_scores_equal_python(spark) -> None:  # type: ignore[no-untyped-def]
-    X, y = make_frame(4000, seed=31)
-    sc = Scorecard(dimensions=DIMS).fit(X, y)
-    test, _ = make_frame(600, seed=32)
-    test.loc[0:9, "rep_overdue"] = [NOT_AUTHORIZED, NO_SOURCE, np.nan, np.inf, -np.inf, 0, 1, 2, 3, 1e9]
-    test.loc[10:13, "industry"] = [None, "mining", "retail", "o'hara"]
-    for i, f in enumerate(sc.card_.features):
-        if f.rule.kind == "numerical" and f.rule.splits:
-            test.loc[20 + i * 3 : 22 + i * 3, f.name] = [f.rule.splits[0], np.nextafter(f.rule.splits[0], 9e9), np.nan]
-    test.insert(0, "enterprise_id", [f"E{i:05d}" for i in range(len(test))])
+    sc, test = edge_case_scorecard(4000, 31, 600, 32)
     _spark_frame(spark, test).createOrReplaceTempView("features")
     for card in (sc.card_, load_expert_card(EXPERT_CARDS_DIR / "sme_expert_v1.yaml")):
         if not set(card.feature_names) <= set(test.columns):

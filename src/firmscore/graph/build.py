@@ -321,6 +321,26 @@ def _create_node_tables(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return n_e, scalar_int(con, "SELECT count(*) FROM g_person_nodes")
 
 
+def _shared_contact_sql(relation_type: str, key: str) -> str:
+    """``raw`` rows of an undirected shared-contact edge type: enterprises whose normalised ``key`` matches.
+
+    One template for ``shared_address`` and ``shared_phone`` so both treat large groups the same
+    way (pairwise, src < dst, up to :data:`MAX_CLIQUE` firms; a star to the smallest id above it).
+    """
+    return f"""SELECT * FROM (
+                WITH grp AS (
+                    SELECT enterprise_id, {key} AS k, count(*) OVER (PARTITION BY {key}) AS n,
+                           min(enterprise_id) OVER (PARTITION BY {key}) AS hub
+                    FROM g_enterprise WHERE {key} IS NOT NULL
+                )
+                SELECT '{relation_type}', 'enterprise', a.enterprise_id, b.enterprise_id, NULL, NULL
+                FROM grp a JOIN grp b ON a.k = b.k AND a.enterprise_id < b.enterprise_id WHERE a.n <= {MAX_CLIQUE}
+                UNION ALL
+                SELECT '{relation_type}', 'enterprise', hub, enterprise_id, NULL, NULL
+                FROM grp WHERE n > {MAX_CLIQUE} AND enterprise_id <> hub
+            )"""
+
+
 def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     d = as_of_sql(as_of)
     addr, phone = _norm("address"), _norm("phone")
@@ -344,31 +364,9 @@ def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                 GROUP BY ALL
             ) GROUP BY seller, buyer HAVING max(amt) > 0
             UNION ALL
-            SELECT * FROM (
-                WITH grp AS (
-                    SELECT enterprise_id, {addr} AS k, count(*) OVER (PARTITION BY {addr}) AS n,
-                           min(enterprise_id) OVER (PARTITION BY {addr}) AS hub
-                    FROM g_enterprise WHERE {addr} IS NOT NULL
-                )
-                SELECT 'shared_address', 'enterprise', a.enterprise_id, b.enterprise_id, NULL, NULL
-                FROM grp a JOIN grp b ON a.k = b.k AND a.enterprise_id < b.enterprise_id WHERE a.n <= {MAX_CLIQUE}
-                UNION ALL
-                SELECT 'shared_address', 'enterprise', hub, enterprise_id, NULL, NULL
-                FROM grp WHERE n > {MAX_CLIQUE} AND enterprise_id <> hub
-            )
+            {_shared_contact_sql('shared_address', addr)}
             UNION ALL
-            SELECT * FROM (
-                WITH grp AS (
-                    SELECT enterprise_id, {phone} AS k, count(*) OVER (PARTITION BY {phone}) AS n,
-                           min(enterprise_id) OVER (PARTITION BY {phone}) AS hub
-                    FROM g_enterprise WHERE {phone} IS NOT NULL
-                )
-                SELECT 'shared_phone', 'enterprise', a.enterprise_id, b.enterprise_id, NULL, NULL
-                FROM grp a JOIN grp b ON a.k = b.k AND a.enterprise_id < b.enterprise_id WHERE a.n <= {MAX_CLIQUE}
-                UNION ALL
-                SELECT 'shared_phone', 'enterprise', hub, enterprise_id, NULL, NULL
-                FROM grp WHERE n > {MAX_CLIQUE} AND enterprise_id <> hub
-            )
+            {_shared_contact_sql('shared_phone', phone)}
         )
         SELECT r.relation_type, coalesce(pe.idx, pp.idx) AS src_idx, de.idx AS dst_idx,
                CASE WHEN r.relation_type IN ('shareholding', 'investment')

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import firmscore.graph.messages  # noqa: F401  (registers the messages)
+from firmscore.cli_options import parse_date
 from firmscore.graph.calibrate import calibrate_on_home
 from firmscore.graph.contagion import ContagionModel
 from firmscore.graph.explain import explain
@@ -23,12 +24,6 @@ from firmscore.store.home import DataHome
 
 _STEPS = 20  # build steps + analysis steps, for the progress bar
 
-
-def _parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(t("graph.bad_date", value=text)) from exc
 
 
 def _run(dh: DataHome, as_of: dt.date, model: ContagionModel | None, console: Console) -> GraphAnalysis:
@@ -76,10 +71,10 @@ def graph(
     if not dh.root.exists():
         console.print(f"[red]{t('graph.no_home', path=dh.root)}[/red]")
         raise typer.Exit(1)
-    day = _parse_date(as_of)
+    day = parse_date(as_of)
     model = None
     if calibrate_from:
-        model = calibrate_on_home(dh, _parse_date(calibrate_from))
+        model = calibrate_on_home(dh, parse_date(calibrate_from))
         console.print(t("graph.calibrated", d=calibrate_from))
     analysis = _run(dh, day, model, console)
     if explain_id:

@@ -75,27 +75,32 @@ class DistressSignals:
         )
 
 
+#: Signals that hold while an event of this type is open on D (started, not yet ended); each flags
+#: from its earliest open event. One template serves them all so "open on D" means one thing.
+_OPEN_CASE_SIGNALS: dict[str, str] = {
+    "enforced": "enforcement",
+    "dishonest": "dishonest_listing",
+    "abnormal": "abnormal_operation",
+    "tax_arrears": "tax_arrears",
+}
+
+
 def _signal_sql(as_of: dt.date) -> str:
     d = as_of_sql(as_of)
     active = f"event_date <= {d} AND (end_date IS NULL OR end_date > {d})"
     recent = f"event_date <= {d} AND event_date > {d} - INTERVAL 365 DAY"
+    open_cases = "".join(
+        f"""
+    SELECT subject_id, '{signal}', min(event_date) FROM g_event
+    WHERE subject_type = 'enterprise' AND event_type = '{event_type}' AND {active} GROUP BY 1
+    UNION ALL"""
+        for signal, event_type in _OPEN_CASE_SIGNALS.items()
+    )
     return f"""
     SELECT subject_id AS enterprise_id, 'delinquent' AS signal, max(event_date) AS since FROM g_event
     WHERE subject_type = 'enterprise' AND {recent}
       AND ((event_type = 'repayment' AND value >= 90) OR event_type = 'default') GROUP BY 1
-    UNION ALL
-    SELECT subject_id, 'enforced', min(event_date) FROM g_event
-    WHERE subject_type = 'enterprise' AND event_type = 'enforcement' AND {active} GROUP BY 1
-    UNION ALL
-    SELECT subject_id, 'dishonest', min(event_date) FROM g_event
-    WHERE subject_type = 'enterprise' AND event_type = 'dishonest_listing' AND {active} GROUP BY 1
-    UNION ALL
-    SELECT subject_id, 'abnormal', min(event_date) FROM g_event
-    WHERE subject_type = 'enterprise' AND event_type = 'abnormal_operation' AND {active} GROUP BY 1
-    UNION ALL
-    SELECT subject_id, 'tax_arrears', min(event_date) FROM g_event
-    WHERE subject_type = 'enterprise' AND event_type = 'tax_arrears' AND {active} GROUP BY 1
-    UNION ALL
+    UNION ALL{open_cases}
     SELECT id, 'exited', min(since) FROM (
         SELECT subject_id AS id, event_date AS since FROM g_event
         WHERE subject_type = 'enterprise' AND event_date <= {d}

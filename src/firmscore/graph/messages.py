@@ -20,7 +20,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "graph.no_paths": ("没有发现风险传导路径", "no path carries risk to this firm"),
     "graph.unknown_enterprise": ("图谱中没有企业 {eid}", "enterprise {eid} is not in the graph"),
     "graph.no_home": ("数据目录不存在: {path}", "no data home at {path}"),
-    "graph.bad_date": ("日期格式应为 YYYY-MM-DD: {value!r}", "date must be YYYY-MM-DD: {value!r}"),
     "graph.calibrated": ("传染权重已按 {d} 起的违约校准", "contagion weights calibrated on defaults after {d}"),
 }
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from firmscore.datamodel.enums import RelationType
+
 
 class SourceKind(StrEnum):
     """Which nodes can be the source (row) of an edge type."""
@@ -22,18 +24,9 @@ class SourceKind(StrEnum):
     ANY = "any"
 
 
-class EdgeType(StrEnum):
-    """The typed edges of the graph (same values as :class:`firmscore.datamodel.RelationType`)."""
-
-    SHAREHOLDING = "shareholding"
-    INVESTMENT = "investment"
-    LEGAL_REPRESENTATIVE = "legal_representative"
-    OFFICER = "officer"
-    GUARANTEE = "guarantee"
-    BRANCH = "branch"
-    TRADE = "trade"
-    SHARED_ADDRESS = "shared_address"
-    SHARED_PHONE = "shared_phone"
+#: The typed edges of the graph: exactly the canonical relation types, so one edge matrix exists per
+#: :class:`~firmscore.datamodel.RelationType` and a new relation type cannot be forgotten here.
+EdgeType = RelationType
 
 
 #: Who may be the source of each edge type (rows of its matrix).

@@ -177,7 +177,6 @@ class _Run:
         self.q_rows: list[dict[str, Any]] = []
         self.q_part = 0
         self.q_count: dict[int, int] = {}
-        self.part = 0
         self.prefix = prefix  # names this converter's scratch files apart from other workers'
         self.scratch = ScratchWriter(self.stage, prefix)
 
@@ -548,8 +547,10 @@ def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.
         if src.exists():
             parts.extend((rt, path) for path in sorted(src.glob("*.parquet")))
     if ledger is not None:
-        slices = [(rt, str(path), g) for rt, path in parts for g in range(pq.ParquetFile(path).num_row_groups)]
-        total = sum(pq.ParquetFile(path).metadata.num_rows for _, path in parts)
+        metas = [pq.ParquetFile(path).metadata for _, path in parts]
+        slices = [(rt, str(path), g)
+                  for (rt, path), m in zip(parts, metas, strict=True) for g in range(m.num_row_groups)]
+        total = sum(m.num_rows for m in metas)
         if progress:
             progress("ledger", 0, total)
         first_load = ledger.size == 0  # then no record id of the batch can be logged yet: skip the look-ups

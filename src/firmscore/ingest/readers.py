@@ -167,38 +167,34 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = ",", chunk_row
             errors.append(ReadError(lineno, t("reason.bad_encoding", encoding=enc), raw.hex()[:200]))
         elif text.strip() == "":
             pass  # blank line: not a row
-        elif (fast := split_plain_line(text, delimiter)) is not None:
-            if len(fast) != n_cols:
-                detail = f"expected {n_cols} fields, got {len(fast)}"
-                errors.append(ReadError(lineno, t("reason.bad_row", detail=detail), text[:500]))
-            else:
-                rows.append(fast)
-                row_lines.append(lineno)
         else:
-            record_text, taken = text, [item]
-            while record_text.count('"') % 2 == 1 and len(taken) <= MAX_RECORD_LINES:
-                more = next_line()
-                if more is None or more[1] is None:
-                    if more is not None:
-                        buffer.appendleft(more)
-                    break
-                taken.append(more)
-                record_text += more[1]
-            if record_text.count('"') % 2 == 1:
-                buffer.extendleft(reversed(taken[1:]))
-                errors.append(ReadError(lineno, t("reason.bad_row", detail="unterminated quoted field"), text[:500]))
-            else:
-                try:
-                    parsed = next(csv.reader(io.StringIO(record_text), delimiter=delimiter, strict=True))
-                except (csv.Error, StopIteration) as exc:
-                    errors.append(ReadError(lineno, t("reason.bad_row", detail=str(exc)), record_text[:500]))
+            record_text, parsed = text, split_plain_line(text, delimiter)
+            if parsed is None:  # quotes or carriage returns: the csv module, across lines while a quote is open
+                record_text, taken = text, [item]
+                while record_text.count('"') % 2 == 1 and len(taken) <= MAX_RECORD_LINES:
+                    more = next_line()
+                    if more is None or more[1] is None:
+                        if more is not None:
+                            buffer.appendleft(more)
+                        break
+                    taken.append(more)
+                    record_text += more[1]
+                if record_text.count('"') % 2 == 1:
+                    buffer.extendleft(reversed(taken[1:]))
+                    errors.append(ReadError(lineno, t("reason.bad_row", detail="unterminated quoted field"),
+                                            text[:500]))
                 else:
-                    if len(parsed) != n_cols:
-                        detail = f"expected {n_cols} fields, got {len(parsed)}"
-                        errors.append(ReadError(lineno, t("reason.bad_row", detail=detail), record_text[:500]))
-                    else:
-                        rows.append(parsed)
-                        row_lines.append(lineno)
+                    try:
+                        parsed = next(csv.reader(io.StringIO(record_text), delimiter=delimiter, strict=True))
+                    except (csv.Error, StopIteration) as exc:
+                        errors.append(ReadError(lineno, t("reason.bad_row", detail=str(exc)), record_text[:500]))
+            if parsed is not None:
+                if len(parsed) != n_cols:
+                    detail = f"expected {n_cols} fields, got {len(parsed)}"
+                    errors.append(ReadError(lineno, t("reason.bad_row", detail=detail), record_text[:500]))
+                else:
+                    rows.append(parsed)
+                    row_lines.append(lineno)
         if len(rows) + len(errors) >= chunk_rows:
             yield flush()
     if rows or errors:

@@ -38,17 +38,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
 import yaml
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
 from firmscore.datamodel.specials import SPECIAL_CODES
 from firmscore.model.binning.rules import BinRule
 from firmscore.model.card import DIMENSIONS, CardFeature, CardModel
 from firmscore.model.scaling import Scaling
+from firmscore.model.scorecard import CardOutputsMixin
 
 EXPERT_CARDS_DIR = Path(__file__).parent / "expert_cards"
 
@@ -177,7 +174,7 @@ def load_expert_card(path: str | Path) -> CardModel:
     return expert_card_from_dict(doc, source=str(p))
 
 
-class ExpertScorecard(BaseEstimator):
+class ExpertScorecard(CardOutputsMixin, BaseEstimator):
     """Scikit-learn face of an expert card: ``fit`` only loads the YAML (no outcomes needed).
 
     Parameters
@@ -192,19 +189,3 @@ class ExpertScorecard(BaseEstimator):
     def fit(self, X: Any = None, y: Any = None) -> ExpertScorecard:
         self.card_ = load_expert_card(self.card_path or EXPERT_CARDS_DIR / "sme_expert_v1.yaml")
         return self
-
-    def score(self, X: pd.DataFrame) -> npt.NDArray[np.int64]:
-        check_is_fitted(self, "card_")
-        return self.card_.score(X)
-
-    def subscores(self, X: pd.DataFrame) -> pd.DataFrame:
-        check_is_fitted(self, "card_")
-        return self.card_.subscores(X)
-
-    def reasons(self, X: pd.DataFrame, metadata: Mapping[str, Any] | None = None, max_reasons: int = 4) -> pd.DataFrame:
-        check_is_fitted(self, "card_")
-        return self.card_.reasons(X, metadata, max_reasons)
-
-    def points_table(self) -> pd.DataFrame:
-        check_is_fitted(self, "card_")
-        return self.card_.points_table()

@@ -30,7 +30,36 @@ from firmscore.model.selection import CorrelationSelector
 FloatArray = npt.NDArray[np.float64]
 
 
-class Scorecard(BaseEstimator):
+class CardOutputsMixin:
+    """Scores, sub-scores, reasons and points table of an estimator's fitted ``card_``.
+
+    A trained :class:`Scorecard` and an :class:`~firmscore.model.expert.ExpertScorecard` both end
+    in a :class:`~firmscore.model.card.CardModel` and must answer these questions identically, so
+    the pass-throughs live here once instead of being copied into each estimator. No parameters,
+    so scikit-learn's ``get_params`` / ``clone`` are unaffected.
+    """
+
+    card_: CardModel
+
+    def score(self, X: pd.DataFrame) -> npt.NDArray[np.int64]:
+        """Integer enterprise score (``base_points`` + summed bin points, clipped to the range)."""
+        check_is_fitted(self, "card_")
+        return self.card_.score(X)
+
+    def subscores(self, X: pd.DataFrame) -> pd.DataFrame:
+        check_is_fitted(self, "card_")
+        return self.card_.subscores(X)
+
+    def reasons(self, X: pd.DataFrame, metadata: Mapping[str, Any] | None = None, max_reasons: int = 4) -> pd.DataFrame:
+        check_is_fitted(self, "card_")
+        return self.card_.reasons(X, metadata, max_reasons)
+
+    def points_table(self) -> pd.DataFrame:
+        check_is_fitted(self, "card_")
+        return self.card_.points_table()
+
+
+class Scorecard(CardOutputsMixin, BaseEstimator):
     """Credit scorecard on the enterprise scale 1000–2000 (higher is better).
 
     Parameters
@@ -174,26 +203,9 @@ class Scorecard(BaseEstimator):
     def predict(self, X: pd.DataFrame) -> npt.NDArray[np.int_]:
         return (self.decision_function(X) > 0).astype(int)
 
-    def score(self, X: pd.DataFrame) -> npt.NDArray[np.int64]:
-        """Integer enterprise score (``base_points`` + summed bin points, clipped to the range)."""
-        check_is_fitted(self, "card_")
-        return self.card_.score(X)
-
     def scaled_model_output(self, X: pd.DataFrame) -> FloatArray:
         """Unrounded, unclipped scaled score of the regression (what the points approximate)."""
         return self.card_.scaling.score_from_log_odds_bad(self.decision_function(X))
-
-    def subscores(self, X: pd.DataFrame) -> pd.DataFrame:
-        check_is_fitted(self, "card_")
-        return self.card_.subscores(X)
-
-    def reasons(self, X: pd.DataFrame, metadata: Mapping[str, Any] | None = None, max_reasons: int = 4) -> pd.DataFrame:
-        check_is_fitted(self, "card_")
-        return self.card_.reasons(X, metadata, max_reasons)
-
-    def points_table(self) -> pd.DataFrame:
-        check_is_fitted(self, "card_")
-        return self.card_.points_table()
 
     def binning_table(self, name: str) -> pd.DataFrame:
         check_is_fitted(self, "card_")

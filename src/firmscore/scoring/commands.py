@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -11,17 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from firmscore.cli_options import parse_date
 from firmscore.scoring import read_scores, score_enterprises, train_model, validate_model, verify_score
 from firmscore.store.home import DataHome
 
 HOME = typer.Option(None, "--home", help="Data home (default ./firmscore-data or $FIRMSCORE_HOME).")
 
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
 def train(
@@ -35,7 +29,7 @@ def train(
     """Fit, calibrate and validate the scorecard; write the model bundle and report. 训练评分卡。"""
     console = Console()
     with console.status("training / 训练中") as status:
-        res = train_model(DataHome.open(home), _date(as_of), horizon, oot_as_of=_date(oot) if oot else None,
+        res = train_model(DataHome.open(home), parse_date(as_of), horizon, oot_as_of=parse_date(oot) if oot else None,
                           long_run_default_rate=long_run_rate, challenger=challenger,
                           progress=lambda m: status.update(m))
     t = Table(title="模型 / model")
@@ -59,7 +53,8 @@ def score(
     """Score every enterprise: score, grade, PD, sub-scores, reasons, evidence, receipt. 批量评分。"""
     console = Console()
     with console.status("scoring / 评分中") as status:
-        res = score_enterprises(DataHome.open(home), _date(as_of), model_id=model, progress=lambda m: status.update(m))
+        res = score_enterprises(DataHome.open(home), parse_date(as_of), model_id=model,
+                                progress=lambda m: status.update(m))
     f = res.frame
     t = Table(title=f"评分分布 / score distribution ({res.n:,} firms, model {res.model_id[:12]})")
     for col in ("band", "firms", "mean PD"):
@@ -82,7 +77,7 @@ def validate(
     home: Path = HOME,
 ) -> None:
     """Re-validate a model on newer outcomes (out of time). 跨期验证。"""
-    _report, out = validate_model(DataHome.open(home), _date(as_of), horizon, model_id=model)
+    _report, out = validate_model(DataHome.open(home), parse_date(as_of), horizon, model_id=model)
     Console().print(f"report / 报告: {out / 'report.html'}")
 
 
@@ -93,7 +88,7 @@ def verify_score_cmd(
 ) -> None:
     """Re-prove each record behind a score and recompute it bit for bit. 验证评分。"""
     console = Console()
-    res = verify_score(DataHome.open(home), enterprise_id, _date(as_of) if as_of else None)
+    res = verify_score(DataHome.open(home), enterprise_id, parse_date(as_of) if as_of else None)
     t = Table(title=f"verify-score {enterprise_id} @ {res.as_of}")
     t.add_column("check")
     t.add_column("")
@@ -114,7 +109,7 @@ def report_cmd(
     from firmscore.scoring.verify import latest_as_of
 
     dh = DataHome.open(home)
-    day = _date(as_of) if as_of else latest_as_of(dh)
+    day = parse_date(as_of) if as_of else latest_as_of(dh)
     scores, _receipt = read_scores(dh, day)
     row: dict[Any, Any] = scores.loc[enterprise_id].to_dict()
     console = Console()

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from firmscore.cli_options import parse_date
 from firmscore.synth.config import BLOCK_SIZE
 from firmscore.synth.generate import generate
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError as exc:
-        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD (日期格式应为 YYYY-MM-DD), got {text!r}") from exc
 
 
 def synth(
@@ -34,7 +27,7 @@ def synth(
     """Generate a synthetic SME universe with ground truth. 生成合成中小企业数据。"""
     console = Console()
     try:
-        summary = generate(out, enterprises, seed, as_of=_parse_date(as_of), horizon_months=horizon_months,
+        summary = generate(out, enterprises, seed, as_of=parse_date(as_of), horizon_months=horizon_months,
                            chunk_size=chunk_size, progress=not quiet)
     except ValueError as exc:
         console.print(f"[red]synth: {exc}[/red]")

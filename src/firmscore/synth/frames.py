@@ -95,18 +95,52 @@ def _observed(cfg: SynthConfig, rng: np.random.Generator, day: np.ndarray, lag: 
     return ((day + lag + extra) * 86400 + seconds) * 1_000_000
 
 
+def _int_col(values: np.ndarray | None, m: int, fill: int = -1) -> np.ndarray:
+    """``values`` as int64, or ``m`` times ``fill`` when the generator left the column out (-1 = no index)."""
+    return np.full(m, fill, dtype=np.int64) if values is None else np.asarray(values, dtype=np.int64)
+
+
+def _float_col(values: np.ndarray | None, m: int) -> np.ndarray:
+    """``values`` as float64, or ``m`` NaNs (null after :func:`_floats`) when the column was left out."""
+    return np.full(m, np.nan) if values is None else np.asarray(values, dtype=np.float64)
+
+
 @dataclass
-class EventBuffer:
-    """Events of one block, collected column by column."""
+class _Buffer:
+    """What event and relation buffers share: per-column array chunks plus one type, count and attrs chunk per add,
+    so both concatenate and count their rows the same way."""
 
     cols: dict[str, list[np.ndarray]] = field(default_factory=dict)
-    codes: list[pa.Array] = field(default_factory=list)
     attrs: list[pa.Array] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
 
-    def _push(self, name: str, values: np.ndarray) -> None:
-        self.cols.setdefault(name, []).append(values)
+    def _append(self, kind: str, m: int, vals: dict[str, np.ndarray], attrs: pa.Array | None) -> None:
+        """Record one add of ``m`` rows of type ``kind``; ``vals`` must name the same columns on every call."""
+        for k, v in vals.items():
+            self.cols.setdefault(k, []).append(v)
+        self.attrs.append(pa.nulls(m, pa.string()) if attrs is None else attrs)
+        self.types.append(kind)
+        self.counts.append(m)
+
+    def type_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for t, c in zip(self.types, self.counts, strict=True):
+            out[t] = out.get(t, 0) + c
+        return out
+
+    def _columns(self) -> dict[str, np.ndarray]:
+        return {k: np.concatenate(v) for k, v in self.cols.items()}
+
+    def _type_array(self) -> pa.Array:
+        return pa.array(np.repeat(np.array(self.types, dtype=object), self.counts), pa.string())
+
+
+@dataclass
+class EventBuffer(_Buffer):
+    """Events of one block, collected column by column."""
+
+    codes: list[pa.Array] = field(default_factory=list)
 
     def add(
         self,
@@ -128,35 +162,26 @@ class EventBuffer:
         m = len(day)
         if m == 0:
             return
-        nan = np.full(m, np.nan)
-        none = np.full(m, -1, dtype=np.int64)
-        self._push("day", day)
-        self._push("lag", np.broadcast_to(np.asarray(lag, dtype=np.int64), (m,)).copy())
-        self._push("firm", none if firm is None else np.asarray(firm, dtype=np.int64))
-        self._push("person", none if person is None else np.asarray(person, dtype=np.int64))
-        self._push("end", np.full(m, NO_DAY, dtype=np.int64) if end is None else np.asarray(end, dtype=np.int64))
-        self._push("amount", nan if amount is None else np.asarray(amount, dtype=np.float64))
-        self._push("value", nan if value is None else np.asarray(value, dtype=np.float64))
-        self._push("cp", none if counterparty is None else np.asarray(counterparty, dtype=np.int64))
+        self._append(event_type, m, {
+            "day": day,
+            "lag": np.broadcast_to(np.asarray(lag, dtype=np.int64), (m,)).copy(),
+            "firm": _int_col(firm, m),
+            "person": _int_col(person, m),
+            "end": _int_col(end, m, NO_DAY),
+            "amount": _float_col(amount, m),
+            "value": _float_col(value, m),
+            "cp": _int_col(counterparty, m),
+        }, attrs)
         self.codes.append(_code_array(code, m))
-        self.attrs.append(pa.nulls(m, pa.string()) if attrs is None else attrs)
-        self.types.append(event_type)
-        self.counts.append(m)
-
-    def type_counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for t, c in zip(self.types, self.counts, strict=True):
-            out[t] = out.get(t, 0) + c
-        return out
 
     def table(self, cfg: SynthConfig, block: int, person_ids: pa.StringArray) -> pa.Table:
         """The events as an Arrow table in the output schema."""
         rng = cfg.block_rng(block, 90)
         if not self.counts:
             return pa.table({})
-        c = {k: np.concatenate(v) for k, v in self.cols.items()}
+        c = self._columns()
         m = len(c["day"])
-        etype = pa.array(np.repeat(np.array(self.types, dtype=object), self.counts), pa.string())
+        etype = self._type_array()
         subject_type = pa.array(np.where(c["person"] >= 0, "person", "enterprise").astype(object), pa.string())
         end = c["end"]
         expiry = np.full(m, NO_DAY, dtype=np.int64)
@@ -186,13 +211,8 @@ class EventBuffer:
 
 
 @dataclass
-class RelationBuffer:
+class RelationBuffer(_Buffer):
     """Relations of one block."""
-
-    cols: dict[str, list[np.ndarray]] = field(default_factory=dict)
-    attrs: list[pa.Array] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    counts: list[int] = field(default_factory=list)
 
     def add(
         self,
@@ -214,38 +234,26 @@ class RelationBuffer:
         m = len(start)
         if m == 0:
             return
-        none = np.full(m, -1, dtype=np.int64)
-        vals = {
+        self._append(relation_type, m, {
             "start": start,
             "observed": np.broadcast_to(np.asarray(observed, dtype=np.int64), (m,)).copy(),
-            "sf": none if src_firm is None else np.asarray(src_firm, dtype=np.int64),
-            "sp": none if src_person is None else np.asarray(src_person, dtype=np.int64),
-            "df": none if dst_firm is None else np.asarray(dst_firm, dtype=np.int64),
-            "dp": none if dst_person is None else np.asarray(dst_person, dtype=np.int64),
-            "end": np.full(m, NO_DAY, dtype=np.int64) if end is None else np.asarray(end, dtype=np.int64),
-            "share": np.full(m, np.nan) if share is None else np.asarray(share, dtype=np.float64),
-            "amount": np.full(m, np.nan) if amount is None else np.asarray(amount, dtype=np.float64),
-        }
-        for k, v in vals.items():
-            self.cols.setdefault(k, []).append(v)
-        self.attrs.append(pa.nulls(m, pa.string()) if attrs is None else attrs)
-        self.types.append(relation_type)
-        self.counts.append(m)
-
-    def type_counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for t, c in zip(self.types, self.counts, strict=True):
-            out[t] = out.get(t, 0) + c
-        return out
+            "sf": _int_col(src_firm, m),
+            "sp": _int_col(src_person, m),
+            "df": _int_col(dst_firm, m),
+            "dp": _int_col(dst_person, m),
+            "end": _int_col(end, m, NO_DAY),
+            "share": _float_col(share, m),
+            "amount": _float_col(amount, m),
+        }, attrs)
 
     def table(self, cfg: SynthConfig, block: int, person_ids: pa.StringArray) -> pa.Table:
         """The relations as an Arrow table in the output schema."""
         rng = cfg.block_rng(block, 91)
-        c = {k: np.concatenate(v) for k, v in self.cols.items()}
+        c = self._columns()
         m = len(c["start"])
         kind = np.array(["enterprise", "person"], dtype=object)
         return pa.table({
-            "relation_type": pa.array(np.repeat(np.array(self.types, dtype=object), self.counts), pa.string()),
+            "relation_type": self._type_array(),
             "src_type": pa.array(kind[(c["sp"] >= 0).astype(np.int64)], pa.string()),
             "src_id": _ids(cfg, c["sf"], c["sp"], person_ids),
             "dst_type": pa.array(kind[(c["dp"] >= 0).astype(np.int64)], pa.string()),

@@ -40,39 +40,45 @@ def _outcome(pass_condition: str) -> str:
     return f"CASE WHEN {pass_condition} THEN 'pass' ELSE 'fail' END AS outcome"
 
 
+def _report_year_feed(total: str, months: str, annualised: str, records: str, revenue_filter: str,
+                      th: TrustThresholds) -> str:
+    """Declared revenue of each report year next to one feed's total (``total``) for the same year.
+
+    The feed total is scaled up to the months the report covers (``annualised``), and only years
+    the feed covers for at least ``min_covered_months`` qualify: shared by the invoice and the tax
+    comparison so both annualise and gate coverage identically.
+    """
+    return f"""
+        SELECT p.enterprise_id, p.report_year, p.revenue, coalesce(s.{total}, 0) AS {total},
+               p.months_reported, p.{months},
+               coalesce(s.{total}, 0) * p.months_reported / p.{months} AS {annualised}
+        FROM trust_report_period AS p
+        JOIN trust_activity AS a ON a.enterprise_id = p.enterprise_id
+        LEFT JOIN trust_report_sums AS s ON s.enterprise_id = p.enterprise_id
+        WHERE {revenue_filter} AND a.{records} > 0
+          AND p.{months} >= {th.min_covered_months}
+    """
+
+
 def build_checks(th: TrustThresholds) -> tuple[Check, ...]:
     """The checks with ``th``'s limits substituted, in their documented, stable order."""
     window_start = "CAST({as_of} - INTERVAL 12 MONTH AS DATE)"
     grace = f"INTERVAL {th.feed_grace_days} DAY"
+    invoice_years = _report_year_feed("invoiced", "months_invoiced", "invoiced_annualised", "invoice_records",
+                                      "p.revenue IS NOT NULL", th)
+    tax_years = _report_year_feed("tax_paid", "months_taxed", "tax_annualised", "tax_records",
+                                  f"p.revenue >= {th.tax_check_min_revenue}", th)
     return (
         Check("revenue_invoices", 3.0, f"""
 SELECT *, {_outcome(f"CASE WHEN invoiced_annualised <= 0 THEN revenue <= 0 "
                     f"ELSE ratio BETWEEN {th.revenue_invoice_min} AND {th.revenue_invoice_max} END")}
 FROM (
-    SELECT *, revenue / nullif(invoiced_annualised, 0) AS ratio FROM (
-        SELECT p.enterprise_id, p.report_year, p.revenue, coalesce(s.invoiced, 0) AS invoiced,
-               p.months_reported, p.months_invoiced,
-               coalesce(s.invoiced, 0) * p.months_reported / p.months_invoiced AS invoiced_annualised
-        FROM trust_report_period AS p
-        JOIN trust_activity AS a ON a.enterprise_id = p.enterprise_id
-        LEFT JOIN trust_report_sums AS s ON s.enterprise_id = p.enterprise_id
-        WHERE p.revenue IS NOT NULL AND a.invoice_records > 0
-          AND p.months_invoiced >= {th.min_covered_months}
-    ) AS x
+    SELECT *, revenue / nullif(invoiced_annualised, 0) AS ratio FROM ({invoice_years}) AS x
 ) AS y"""),
         Check("revenue_tax", 2.0, f"""
 SELECT *, {_outcome(f"tax_rate BETWEEN {th.tax_rate_min} AND {th.tax_rate_max}")}
 FROM (
-    SELECT *, tax_annualised / revenue AS tax_rate FROM (
-        SELECT p.enterprise_id, p.report_year, p.revenue, coalesce(s.tax_paid, 0) AS tax_paid,
-               p.months_reported, p.months_taxed,
-               coalesce(s.tax_paid, 0) * p.months_reported / p.months_taxed AS tax_annualised
-        FROM trust_report_period AS p
-        JOIN trust_activity AS a ON a.enterprise_id = p.enterprise_id
-        LEFT JOIN trust_report_sums AS s ON s.enterprise_id = p.enterprise_id
-        WHERE p.revenue >= {th.tax_check_min_revenue} AND a.tax_records > 0
-          AND p.months_taxed >= {th.min_covered_months}
-    ) AS x
+    SELECT *, tax_annualised / revenue AS tax_rate FROM ({tax_years}) AS x
 ) AS y"""),
         Check("invoices_tax", 2.0, f"""
 SELECT *, {_outcome(f"tax_rate BETWEEN {th.invoice_tax_rate_min} AND {th.invoice_tax_rate_max}")}

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import firmscore.trust.messages  # noqa: F401  (registers the messages)
+from firmscore.cli_options import parse_date
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
 from firmscore.trust.checks import CHECK_IDS
@@ -26,12 +27,6 @@ _QUALITY_BANDS: tuple[tuple[float, float, str], ...] = (
     (0.0, 50.0, "0–49.9"),
 )
 
-
-def _parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(t("trust.bad_date", value=text)) from exc
 
 
 def _compute(dh: DataHome, day: dt.date, console: Console, memory_limit: str | None) -> pa.Table:
@@ -116,7 +111,7 @@ def trust(
     if not dh.root.is_dir():
         console.print(f"[red]{t('trust.no_home', path=dh.root)}[/red]")
         raise typer.Exit(1)
-    day = _parse_date(as_of)
+    day = parse_date(as_of)
     if explain_id:
         _explain(dh, explain_id, day, console)
         return

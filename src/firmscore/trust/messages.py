@@ -24,7 +24,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trust.applicable": ("适用", "applicable"),
     "trust.explain_title": ("数据可信度说明: {eid} @ {as_of}", "Data trust of {eid} as of {as_of}"),
     "trust.unknown_enterprise": ("{as_of} 不存在企业 {eid}", "enterprise {eid} does not exist on {as_of}"),
-    "trust.bad_date": ("日期格式应为 YYYY-MM-DD: {value!r}", "date must be YYYY-MM-DD: {value!r}"),
     "trust.no_home": ("数据目录不存在: {path}", "no data home at {path}"),
     "trust.depth_line": (
         "数据深度 {grade}（{points}/{max_points} 分）：{n_sources} 个来源，{n_records} 条记录，{n_families} 类记录，"

@@ -21,6 +21,9 @@ from firmscore.model.binning.woe import DEFAULT_ALPHA
 
 METRICS = ("woe", "indices", "bins")
 
+#: :class:`OptimalBinning` parameters that :class:`BinningProcess` mirrors as per-feature defaults.
+_SHARED_PARAMS = tuple(key for key in OptimalBinning().get_params(deep=False) if key not in ("name", "dtype"))
+
 
 def detect_categorical(X: pd.DataFrame) -> list[str]:
     """Columns whose dtype is not numeric (strings, categories) or boolean."""
@@ -78,21 +81,14 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         self.refine = refine
 
     def _binner(self, name: str, dtype: str) -> OptimalBinning:
-        params: dict[str, Any] = {
-            "name": name,
-            "dtype": dtype,
-            "monotonic_trend": self.monotonic_trend,
-            "max_n_prebins": self.max_n_prebins,
-            "min_bin_size": self.min_bin_size,
-            "max_n_bins": self.max_n_bins,
-            "min_n_events": self.min_n_events,
-            "min_n_nonevents": self.min_n_nonevents,
-            "special_codes": self.special_codes,
-            "alpha": self.alpha,
-            "auto_min_gain": self.auto_min_gain,
-            "auto_min_stat": self.auto_min_stat,
-            "refine": self.refine,
-        }
+        """One feature's binner: the shared defaults, then its ``binning_fit_params`` override.
+
+        The defaults are read under :class:`OptimalBinning`'s own parameter names (every one but
+        ``name``/``dtype`` is mirrored here), so the list is not spelled out a third time and an
+        unmirrored new parameter fails loudly instead of silently keeping its default.
+        """
+        params: dict[str, Any] = {"name": name, "dtype": dtype}
+        params.update({key: getattr(self, key) for key in _SHARED_PARAMS})
         override = (self.binning_fit_params or {}).get(name, {})
         unknown = set(override) - set(params)
         if unknown:
