@@ -14,9 +14,8 @@ from firmscore.ledger.verify import verify_consistency, verify_inclusion
 
 def mth(hashes: list[bytes]) -> bytes:
     """RFC 9162 MTH over leaf hashes, bottom-up (independent of the tiled construction)."""
-    level = hashes
     stack: list[tuple[int, bytes]] = []  # compact range: (height, hash)
-    for h in level:
+    for h in hashes:
         node, height = h, 0
         while stack and stack[-1][0] == height:
             node = hash_children(stack.pop()[1], node)

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -123,8 +124,6 @@ def test_verify_score_detects_an_altered_record(scored_home: DataHome, tmp_path:
             df.loc[df["record_id"] == target, "amount"] = (df.loc[df["record_id"] == target, "amount"]
                                                            .fillna(0) + 1000.0)
             df.loc[df["record_id"] == target, "value"] = df.loc[df["record_id"] == target, "value"].fillna(0) + 1
-            import pyarrow as pa
-
             pq.write_table(pa.Table.from_pandas(df, schema=table.schema, preserve_index=False), path)
             break
     else:

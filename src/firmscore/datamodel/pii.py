@@ -71,7 +71,6 @@ class PersonIdHasher:
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("the HMAC key must have at least 16 bytes")
-        self._key = key
         # RFC 2104 with the padded-key states computed once: each identifier then costs two hash
         # updates instead of building an HMAC object (about twice as fast; tested equal to hmac.new).
         block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")

@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from firmscore.engines.base import Engine
 from firmscore.engines.dialects import to_dialect, to_spark_sql
-from firmscore.engines.duckdb_engine import DuckDBEngine
+from firmscore.engines.duckdb_engine import DuckDBEngine, open_engine
 
-__all__ = ["DuckDBEngine", "Engine", "to_dialect", "to_spark_sql"]
+__all__ = ["DuckDBEngine", "Engine", "open_engine", "to_dialect", "to_spark_sql"]

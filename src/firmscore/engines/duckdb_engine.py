@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -92,3 +94,26 @@ class DuckDBEngine(Engine):
         if self._con is not None:
             self._con.close()
             self._con = None
+
+
+@contextmanager
+def open_engine(
+    source: DataHome | duckdb.DuckDBPyConnection | Engine,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> Iterator[Engine]:
+    """The engine for a data home, an open connection or an engine; closed on exit only if opened here.
+
+    One ownership rule for every entry point that accepts any of the three: a caller's connection
+    or engine stays open for the caller, a data home's engine is the callee's to close.
+    """
+    if isinstance(source, DataHome):
+        engine = DuckDBEngine(source, memory_limit, threads)
+        try:
+            yield engine
+        finally:
+            engine.close()
+    elif isinstance(source, duckdb.DuckDBPyConnection):
+        yield DuckDBEngine.from_connection(source)
+    else:
+        yield source

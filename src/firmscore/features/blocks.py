@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from firmscore.datamodel.specials import NOT_AUTHORIZED
 
+#: The registry statuses of a failed enterprise (one spelling for every block and feature).
 FAILED_STATUSES = "('revoked', 'cancelled')"
 
 #: (view name, SQL template) of derived point-in-time views, in dependency order.
@@ -231,11 +232,11 @@ LEFT JOIN pit_base AS b ON b.enterprise_id = x.enterprise_id""",
     "legal_rep": Block(
         name="legal_rep",
         kind="scalar",
-        source="""SELECT b.enterprise_id, b.legal_rep_id, b.established_date, p.birth_year,
+        source=f"""SELECT b.enterprise_id, b.legal_rep_id, b.established_date, p.birth_year,
     CASE WHEN a.person_id IS NULL THEN 0 ELSE 1 END AS authorized,
     c.band, c.overdue, pe.dishonest_now, pe.restricted_now, pe.enforcements,
     f.firms, f.failed, f.distressed, ch.last_change,
-    coalesce(b.status IN ('revoked', 'cancelled'), false) AS self_failed,
+    coalesce(b.status IN {FAILED_STATUSES}, false) AS self_failed,
     sd.enterprise_id IS NOT NULL AS self_distressed
 FROM pit_base AS b
 LEFT JOIN pit_distressed AS sd ON sd.enterprise_id = b.enterprise_id

@@ -37,14 +37,9 @@ def feature_sql_template(spec: FeatureSpec) -> str:
     return _select([spec], spec.block)
 
 
-def prelude_templates() -> list[tuple[str, str]]:
-    """Snapshot views then helper views: everything a feature query may read, in order."""
-    return [*SNAPSHOT_TEMPLATES, *HELPER_TEMPLATES]
-
-
 def prelude_views(as_of: dt.date) -> list[tuple[str, str]]:
-    """The prelude views rendered for ``as_of``."""
-    return [(name, render(sql, as_of)) for name, sql in prelude_templates()]
+    """Snapshot views then helper views, rendered for ``as_of``: everything a feature query may read, in order."""
+    return [(name, render(sql, as_of)) for name, sql in (*SNAPSHOT_TEMPLATES, *HELPER_TEMPLATES)]
 
 
 def block_query(block_name: str, specs: Sequence[FeatureSpec], as_of: dt.date,

@@ -21,8 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from firmscore.datamodel.specials import NOT_AUTHORIZED, SPECIAL_VALUES
-from firmscore.engines import DuckDBEngine, Engine
+from firmscore.datamodel.specials import NOT_AUTHORIZED, SPECIAL_CODES, SPECIAL_VALUES
+from firmscore.engines import DuckDBEngine, Engine, open_engine
 from firmscore.features.blocks import MATERIALIZED_HELPERS, event_family
 from firmscore.features.catalog import all_features, catalog_version, external_groups
 from firmscore.features.compile import block_query, event_type_filter, prelude_views
@@ -125,15 +125,22 @@ def _block_sql(key: str, specs: Sequence[FeatureSpec], as_of: dt.date) -> str:
     return block_query(block_name, specs, as_of, event_type_filter(specs) if family else None)
 
 
-def _coverage(values: np.ndarray, spec: FeatureSpec, sourced: bool) -> dict[str, Any]:
+def regular_mask(values: np.ndarray) -> np.ndarray:
+    """Values that are neither missing nor a declared special code (those are reported apart)."""
+    return ~np.isnan(values) & ~np.isin(values, SPECIAL_CODES)
+
+
+def value_coverage(values: np.ndarray) -> dict[str, Any]:
+    """Fill rate, not-authorized count and distinct regular values of one feature column.
+
+    One definition for the matrix metadata and the coverage report, so the two never disagree.
+    """
     n = len(values)
-    special = np.isin(values, list(SPECIAL_VALUES))
-    usable = ~np.isnan(values) & ~special
+    usable = regular_mask(values)
     return {
-        "source_present": sourced,
         "fill_rate": float(usable.sum() / n) if n else 0.0,
         "not_authorized": int((values == NOT_AUTHORIZED).sum()),
-        "distinct": len(np.unique(values[usable])) if usable.any() else 0,
+        "distinct": len(np.unique(values[usable])),
     }
 
 
@@ -159,8 +166,6 @@ def compute_features(
         Called as ``progress(label, done, total)`` after each step.
     """
     started = time.perf_counter()
-    own = isinstance(source, DataHome)
-    engine: Engine = DuckDBEngine(source, memory_limit, threads) if isinstance(source, DataHome) else source
     specs = list(features) if features is not None else all_features()
     blocks = _blocks(specs)
     groups = [g for g in external_groups() if any(s in specs for s in g.specs)]
@@ -172,7 +177,7 @@ def compute_features(
         if progress is not None:
             progress(label, done, total)
 
-    try:
+    with open_engine(source, memory_limit, threads) as engine:
         t0 = time.perf_counter()
         install_prelude(engine, as_of, materialize=True)
         inv = inventory(engine)
@@ -194,7 +199,7 @@ def compute_features(
             elif spec.fill is not None:
                 fillable = ~present & has_capital if spec.fill_needs_capital else ~present
                 values = np.where(fillable, spec.fill, values)
-            coverage[spec.id] = _coverage(values, spec, sourced)
+            coverage[spec.id] = {"source_present": sourced, **value_coverage(values)}
             finished[spec.id] = pa.array(values, type=pa.float64())
 
         for i, (block_name, block_specs) in enumerate(blocks.items(), start=2):
@@ -215,9 +220,6 @@ def compute_features(
                     finish(spec, result)
             done += 1
             step(f"external:{group.origin}", done, t0)
-    finally:
-        if own:
-            engine.close()
 
     t0 = time.perf_counter()
     table = pa.Table.from_arrays(

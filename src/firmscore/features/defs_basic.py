@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from firmscore.features.blocks import FAILED_STATUSES as FAILED
+from firmscore.features.defs_common import EV
 from firmscore.features.spec import Dimension, FeatureSpec
 
 D = Dimension.BASIC
 ENT = ("enterprise",)
-EV = ("event",)
-FAILED = "('revoked', 'cancelled')"
 
 BASIC_FEATURES: list[FeatureSpec] = [
     FeatureSpec(

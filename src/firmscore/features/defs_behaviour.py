@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+from firmscore.features.defs_common import EV, OPEN, W12, W24, W36, event_count
 from firmscore.features.spec import Dimension, FeatureSpec
 
 D = Dimension.BEHAVIOUR
-EV = ("event",)
-W12 = "event_date > {as_of} - INTERVAL 12 MONTH"
-W24 = "event_date > {as_of} - INTERVAL 24 MONTH"
-W36 = "event_date > {as_of} - INTERVAL 36 MONTH"
-OPEN = "(end_date IS NULL OR end_date > {as_of})"
 #: The months covered by month indexes 0..11 of the invoice_month block (evidence on raw events).
 M12 = "event_date >= date_trunc('month', {as_of}) - INTERVAL 11 MONTH"
 M24 = "event_date >= date_trunc('month', {as_of}) - INTERVAL 23 MONTH"
@@ -23,9 +19,7 @@ def _month_total(kind: str, lo: int, hi: int) -> str:
 
 def _count(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype: str, where: str,
            window: str) -> FeatureSpec:
-    """A count of events of one type matching ``where`` (0 when none, if the source exists)."""
-    return FeatureSpec(fid, D, zh, en, dzh, den, "count", direction, EV, (etype,), window, "event",
-                       "count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0)
+    return event_count(D, fid, zh, en, dzh, den, direction, etype, where, window)
 
 
 def _log_sum(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, where: str) -> FeatureSpec:

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
+from firmscore.features.defs_common import EV, OPEN, W12, W24, W36, event_count
 from firmscore.features.spec import Dimension, FeatureSpec
 
 D = Dimension.PERFORMANCE
-EV = ("event",)
-W12 = "event_date > {as_of} - INTERVAL 12 MONTH"
-W24 = "event_date > {as_of} - INTERVAL 24 MONTH"
-W36 = "event_date > {as_of} - INTERVAL 36 MONTH"
-OPEN = "(end_date IS NULL OR end_date > {as_of})"
-ACTIVE_LOAN = "event_type = 'loan' AND (end_date IS NULL OR end_date > {as_of})"
+ACTIVE_LOAN = f"event_type = 'loan' AND {OPEN}"
 SALES_12M = "sum(amount) FILTER (WHERE event_type = 'invoice_out' AND code IS DISTINCT FROM 'voided' AND " + W12 + ")"
 
 
 def _count(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype: str, where: str,
            window: str) -> FeatureSpec:
-    """Events of one type matching ``where`` (0 when none, if the source exists)."""
-    return FeatureSpec(fid, D, zh, en, dzh, den, "count", direction, EV, (etype,), window, "event",
-                       "count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0)
+    return event_count(D, fid, zh, en, dzh, den, direction, etype, where, window)
 
 
 def _to_capital(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, where: str,

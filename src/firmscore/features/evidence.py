@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from firmscore.engines import DuckDBEngine, Engine
+from firmscore.engines import Engine, open_engine
 from firmscore.features.blocks import BLOCKS
 from firmscore.features.catalog import get_feature
 from firmscore.features.compute import install_prelude
@@ -66,20 +66,10 @@ def evidence(
         personal-credit features of an unauthorized person map to ``[]`` because the gate keeps
         those records unread.
     """
-    own = isinstance(source, DataHome)
-    if isinstance(source, DataHome):
-        engine: Engine = DuckDBEngine(source)
-    elif isinstance(source, duckdb.DuckDBPyConnection):
-        engine = DuckDBEngine.from_connection(source)
-    else:
-        engine = source
-    try:
+    with open_engine(source) as engine:
         install_prelude(engine, as_of)
         out: dict[str, list[str]] = {}
         for fid in feature_ids:
             sql = evidence_sql(fid, enterprise_id, as_of)
             out[fid] = [] if sql is None else [str(r) for r in engine.query(sql).column("record_id").to_pylist()]
         return out
-    finally:
-        if own:
-            engine.close()

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from firmscore.engines import DuckDBEngine, Engine
+from firmscore.engines import Engine, open_engine
+from firmscore.features.blocks import FAILED_STATUSES
 from firmscore.features.compute import install_prelude
 from firmscore.features.snapshot import as_of_literal
 from firmscore.store.home import DataHome
@@ -29,7 +30,7 @@ TRIGGERS: dict[str, tuple[str, str, str]] = {
     "dpd90": ("event_type = 'repayment' AND value >= 90", "逾期90天以上", "90+ days past due"),
     "enforcement": ("event_type = 'enforcement'", "被强制执行", "enforcement case"),
     "exit": (
-        "event_type = 'market_exit' OR (event_type = 'status_change' AND code IN ('revoked', 'cancelled'))",
+        f"event_type = 'market_exit' OR (event_type = 'status_change' AND code IN {FAILED_STATUSES})",
         "退出市场(吊销/注销)",
         "market exit (revoked or cancelled)",
     ),
@@ -71,7 +72,7 @@ WHERE (status IS NULL OR status IN ('in_business', 'unknown'))
   AND enterprise_id NOT IN (
     SELECT enterprise_id FROM pit_ev
     WHERE event_date <= {d} AND (event_type IN ('market_exit', 'bankruptcy')
-       OR (event_type = 'status_change' AND code IN ('revoked', 'cancelled'))))
+       OR (event_type = 'status_change' AND code IN {FAILED_STATUSES})))
 ORDER BY enterprise_id"""
 
 
@@ -102,16 +103,11 @@ def build_labels(
     if not triggers:
         raise ValueError("at least one label trigger is needed")
     end = horizon_end(as_of, horizon)
-    own = isinstance(source, DataHome)
-    engine: Engine = DuckDBEngine(source) if isinstance(source, DataHome) else source
-    try:
+    with open_engine(source) as engine:
         install_prelude(engine, as_of)
         alive = engine.query(_alive_sql(as_of)).column("enterprise_id").to_pandas()
         install_prelude(engine, end)
         outcomes = engine.query(_outcome_sql(as_of, end, triggers)).to_pandas()
-    finally:
-        if own:
-            engine.close()
     rank = {t: i for i, t in enumerate(triggers)}
     if len(outcomes):
         outcomes["rank"] = outcomes["cause"].map(rank)

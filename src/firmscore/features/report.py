@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from firmscore.datamodel.specials import NOT_AUTHORIZED, SPECIAL_CODES
 from firmscore.features.catalog import all_features
+from firmscore.features.compute import value_coverage
 from firmscore.features.univariate import information_value, univariate_auc
 
 
@@ -29,15 +29,11 @@ def coverage_report(features: pa.Table, labels: pa.Table | None = None, n_bins: 
     for col in frame.columns:
         if col == "enterprise_id":
             continue
-        x = frame[col].to_numpy(dtype=np.float64)
-        regular = ~np.isnan(x) & ~np.isin(x, SPECIAL_CODES)
         row: dict[str, Any] = {
             "feature": col,
             "dimension": meta[col].dimension.value if col in meta else "",
             "direction": meta[col].direction if col in meta else 0,
-            "fill_rate": float(regular.mean()) if len(x) else 0.0,
-            "not_authorized": int((x == NOT_AUTHORIZED).sum()),
-            "distinct": len(np.unique(x[regular])),
+            **value_coverage(frame[col].to_numpy(dtype=np.float64)),
             "auc": float("nan"),
             "iv": float("nan"),
         }

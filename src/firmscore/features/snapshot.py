@@ -40,7 +40,12 @@ def render(template: str, as_of: dt.date) -> str:
     return exact_sums(template.replace("{as_of}", as_of_literal(as_of)).replace("{cutoff}", cutoff_literal(as_of)))
 
 
-def _versioned_view(table: str) -> str:
+def versioned_view(table: str, retracted: str = "pit_retracted") -> str:
+    """Template (``{as_of}``/``{cutoff}``) of a table's point-in-time view: latest version observed by D,
+    not legally expired, not retracted (``retracted`` names the view of retracted record ids).
+
+    The graph builds its own ``g_`` views from this same template, so both stages apply one rule.
+    """
     return f"""
 SELECT r.* FROM {table} AS r
 LEFT JOIN (
@@ -52,7 +57,7 @@ LEFT JOIN (
 WHERE r.observed_at < {{cutoff}}
   AND (s.latest_version IS NULL OR r.version = s.latest_version)
   AND (r.legal_expiry IS NULL OR r.legal_expiry > {{as_of}})
-  AND r.record_id NOT IN (SELECT target_record_id FROM pit_retracted)
+  AND r.record_id NOT IN (SELECT target_record_id FROM {retracted})
 """.strip()
 
 
@@ -62,10 +67,5 @@ SNAPSHOT_TEMPLATES: tuple[tuple[str, str], ...] = (
         "pit_retracted",
         "SELECT DISTINCT target_record_id FROM retraction WHERE observed_at < {cutoff}",
     ),
-    *((f"pit_{t}", _versioned_view(t)) for t in VERSIONED_TABLES),
+    *((f"pit_{t}", versioned_view(t)) for t in VERSIONED_TABLES),
 )
-
-
-def snapshot_views(as_of: dt.date) -> list[tuple[str, str]]:
-    """The snapshot views for ``as_of``: (name, rendered SELECT) in dependency order."""
-    return [(name, render(sql, as_of)) for name, sql in SNAPSHOT_TEMPLATES]

@@ -11,13 +11,13 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from firmscore.datamodel.specials import SPECIAL_CODES
+from firmscore.features.compute import regular_mask
 
 
 def quantile_bins(x: np.ndarray, n_bins: int = 10) -> np.ndarray:
     """Bin index per value: 0..k-1 for regular values, then NaN, then each special code."""
     x = np.asarray(x, dtype=np.float64)
-    special = np.isin(x, SPECIAL_CODES)
-    regular = ~np.isnan(x) & ~special
+    regular = regular_mask(x)
     out = np.empty(len(x), dtype=np.int64)
     edges = np.unique(np.quantile(x[regular], np.linspace(0, 1, n_bins + 1)[1:-1])) if regular.any() else np.array([])
     # bins are (edge_{i-1}, edge_i]: a mass point (e.g. 98% zeros) ends its own bin, values above it start the next
@@ -37,7 +37,7 @@ def information_value(x: np.ndarray, y: np.ndarray, n_bins: int = 10, smoothing:
     y = np.asarray(y, dtype=np.int64)
     x = np.asarray(x, dtype=np.float64)
     bads, goods = int(y.sum()), int(len(y) - y.sum())
-    if bads == 0 or goods == 0 or not (~np.isnan(x) & ~np.isin(x, SPECIAL_CODES)).any():
+    if bads == 0 or goods == 0 or not regular_mask(x).any():
         return float("nan")
     bins = quantile_bins(x, n_bins)
     iv = 0.0
@@ -53,7 +53,7 @@ def univariate_auc(x: np.ndarray, y: np.ndarray) -> float:
     """ROC AUC of the raw value on rows with a regular value (>0.5: larger values are riskier)."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.int64)
-    m = ~np.isnan(x) & ~np.isin(x, SPECIAL_CODES)
+    m = regular_mask(x)
     if m.sum() < 2 or len(np.unique(y[m])) < 2 or len(np.unique(x[m])) < 2:
         return float("nan")
     return float(roc_auc_score(y[m], x[m]))

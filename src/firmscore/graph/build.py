@@ -22,7 +22,8 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from firmscore.engines.exact import exact_sums
-from firmscore.graph.snapshot import as_of_sql, create_snapshot_views, fetch, scalar_int
+from firmscore.features.snapshot import as_of_literal
+from firmscore.graph.snapshot import create_snapshot_views, fetch, scalar_int
 from firmscore.graph.types import (
     DEFAULT_UNKNOWN_SHARE,
     SOURCE_KIND,
@@ -342,7 +343,7 @@ def _shared_contact_sql(relation_type: str, key: str) -> str:
 
 
 def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
-    d = as_of_sql(as_of)
+    d = as_of_literal(as_of)
     addr, phone = _norm("address"), _norm("phone")
     sql = (
         f"""CREATE OR REPLACE TEMP TABLE g_edges AS

@@ -19,7 +19,8 @@ import duckdb
 import numpy as np
 import pyarrow.compute as pc
 
-from firmscore.graph.snapshot import as_of_sql, fetch, scalar_int
+from firmscore.features.snapshot import as_of_literal
+from firmscore.graph.snapshot import fetch, scalar_int
 
 #: Signals that make a firm *distressed* (risk sources for affiliates and contagion).
 DISTRESS_SIGNALS: tuple[str, ...] = ("delinquent", "enforced", "dishonest", "exited")
@@ -86,7 +87,7 @@ _OPEN_CASE_SIGNALS: dict[str, str] = {
 
 
 def _signal_sql(as_of: dt.date) -> str:
-    d = as_of_sql(as_of)
+    d = as_of_literal(as_of)
     active = f"event_date <= {d} AND (end_date IS NULL OR end_date > {d})"
     recent = f"event_date <= {d} AND event_date > {d} - INTERVAL 365 DAY"
     open_cases = "".join(

@@ -19,32 +19,13 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
+from firmscore.features.snapshot import as_of_literal, cutoff_literal, render, versioned_view
+
 TABLES: tuple[str, ...] = ("enterprise", "relation", "event")
 
 
-def as_of_sql(as_of: dt.date) -> str:
-    """``DATE`` literal of the as-of day."""
-    return f"DATE '{as_of.isoformat()}'"
-
-
-def cutoff_sql(as_of: dt.date) -> str:
-    """Exclusive observation cut-off: the first instant (UTC) after day D."""
-    return f"CAST('{(as_of + dt.timedelta(days=1)).isoformat()} 00:00:00+00' AS TIMESTAMPTZ)"
-
-
 def _versioned(table: str, as_of: dt.date) -> str:
-    cutoff = cutoff_sql(as_of)
-    return f"""
-SELECT r.* FROM {table} AS r
-LEFT JOIN (
-    SELECT source, source_record_id, max(version) AS latest_version FROM {table}
-    WHERE observed_at < {cutoff} AND version > 1 GROUP BY source, source_record_id
-) AS s ON r.source = s.source AND r.source_record_id = s.source_record_id
-WHERE r.observed_at < {cutoff}
-  AND (s.latest_version IS NULL OR r.version = s.latest_version)
-  AND (r.legal_expiry IS NULL OR r.legal_expiry > {as_of_sql(as_of)})
-  AND r.record_id NOT IN (SELECT target_record_id FROM g_retracted)
-"""
+    return render(versioned_view(table, retracted="g_retracted"), as_of)
 
 
 def create_snapshot_views(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
@@ -55,14 +36,14 @@ def create_snapshot_views(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> Non
     """
     con.execute(
         "CREATE OR REPLACE TEMP VIEW g_retracted AS SELECT DISTINCT target_record_id FROM retraction "
-        f"WHERE observed_at < {cutoff_sql(as_of)}"
+        f"WHERE observed_at < {cutoff_literal(as_of)}"
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW g_enterprise AS
         SELECT * FROM ({_versioned("enterprise", as_of)})
         QUALIFY row_number() OVER (PARTITION BY enterprise_id ORDER BY observed_at DESC, version DESC) = 1"""
     )
-    d = as_of_sql(as_of)
+    d = as_of_literal(as_of)
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW g_relation AS
         SELECT * FROM ({_versioned("relation", as_of)})

@@ -123,18 +123,15 @@ class Deduplicator:
             "CREATE OR REPLACE TEMP TABLE keys AS SELECT source, source_record_id, content_hash, __pos FROM staged"
         )
         con.unregister("staged")
-        existing = self._existing(rt)
-        n_rows, n_keys = con.execute(
-            "SELECT (SELECT count(*) FROM keys), "
-            "(SELECT count(*) FROM (SELECT 1 FROM keys GROUP BY source, source_record_id))"
-        ).fetchall()[0]
+        existing = self._load_existing(rt)
         versions_prefix: str | None = None
-        if not existing and n_rows == n_keys:
+        if not existing and _each_key_once(con):
             # every key once and none stored: every row is a new record at version 1
             accepted_table = "keys"
-            n_new, n_versions = int(n_rows), 0
+            n_new = con.execute("SELECT count(*) FROM keys").fetchall()[0][0]
+            n_versions = 0
         else:
-            self._version(existing)
+            self._version()
             accepted_table = "versioned"
             n_new, n_versions = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE version > 1) FROM versioned"
@@ -144,49 +141,44 @@ class Deduplicator:
             np.save(versions_prefix + ".pos.npy", pos)
             np.save(versions_prefix + ".ver.npy", ver)
         self._count(accepted_table)
-        con.execute("DROP TABLE IF EXISTS keys; DROP TABLE IF EXISTS versioned")
+        con.execute("DROP TABLE keys; DROP TABLE existing; DROP TABLE IF EXISTS versioned")
         out_dir = self.work / "_out" / rt.value
         out_dir.mkdir(parents=True, exist_ok=True)
         job = OutputJob(rt, tuple(files), str(out_dir / f"{self.batch_id}-{k:04d}"), self.batch_id, versions_prefix)
         return job, int(n_new), int(n_versions)
 
-    def _existing(self, rt: RecordType) -> bool:
-        """Load the stored (key, content hash, version) rows of the group's keys; True if any."""
-        if not self.home.parquet_files(rt):
-            return False
-        glob = str(self.home.table_dir(rt).resolve() / "*.parquet")
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE existing AS SELECT e.source, e.source_record_id, e.content_hash, "
-            f"e.version FROM read_parquet('{glob}') e "
-            "SEMI JOIN (SELECT DISTINCT source, source_record_id FROM keys) k USING (source, source_record_id)"
-        )
-        if self.con.execute("SELECT count(*) FROM existing").fetchall()[0][0]:
-            return True
-        self.con.execute("DROP TABLE existing")
-        return False
+    def _load_existing(self, rt: RecordType) -> int:
+        """Table ``existing``: the stored (key, content hash, version) rows of the group's keys; their count."""
+        if self.home.parquet_files(rt):
+            glob = str(self.home.table_dir(rt).resolve() / "*.parquet")
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE existing AS SELECT e.source, e.source_record_id, e.content_hash, "
+                f"e.version FROM read_parquet('{glob}') e "
+                "SEMI JOIN (SELECT DISTINCT source, source_record_id FROM keys) k USING (source, source_record_id)"
+            )
+        else:
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE existing (source VARCHAR, source_record_id VARCHAR, "
+                "content_hash VARCHAR, version INTEGER)"
+            )
+        return int(self.con.execute("SELECT count(*) FROM existing").fetchall()[0][0])
 
-    def _version(self, existing: bool) -> None:
+    def _version(self) -> None:
         """``versioned``: position and version of each novel content, in input order per key."""
-        stored = "existing" if existing else (
-            "(SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS source_record_id, NULL::VARCHAR AS content_hash, "
-            "NULL::INTEGER AS version WHERE false)"
-        )
         self.con.execute(
-            f"""
+            """
             CREATE OR REPLACE TEMP TABLE versioned AS
             WITH firsts AS (
                 SELECT source, source_record_id, content_hash, min(__pos) AS __pos FROM keys GROUP BY ALL
             ),
-            novel AS (SELECT f.* FROM firsts f ANTI JOIN {stored} e USING (source, source_record_id, content_hash)),
-            maxv AS (SELECT source, source_record_id, max(version) AS v FROM {stored} GROUP BY ALL)
+            novel AS (SELECT f.* FROM firsts f ANTI JOIN existing e USING (source, source_record_id, content_hash)),
+            maxv AS (SELECT source, source_record_id, max(version) AS v FROM existing GROUP BY ALL)
             SELECT n.__pos,
                    CAST(coalesce(m.v, 0) + row_number() OVER (PARTITION BY n.source, n.source_record_id
                                                                ORDER BY n.__pos) AS INTEGER) AS version
             FROM novel n LEFT JOIN maxv m USING (source, source_record_id)
             """
         )
-        if existing:
-            self.con.execute("DROP TABLE existing")
 
     def _count(self, accepted_table: str) -> None:
         """Fold the group into the per-file counts (and the line flags of multi-output files)."""
@@ -218,6 +210,15 @@ class Deduplicator:
             """
         ).fetchall()
         return {int(fid): (int(acc), int(dup)) for fid, acc, dup in rows}
+
+
+def _each_key_once(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether no (source, source record id) repeats in ``keys`` (so no content can be a duplicate or a version)."""
+    rows, keys = con.execute(
+        "SELECT (SELECT count(*) FROM keys), "
+        "(SELECT count(*) FROM (SELECT 1 FROM keys GROUP BY source, source_record_id))"
+    ).fetchall()[0]
+    return bool(rows == keys)
 
 
 def _sorted_versions(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, np.ndarray]:

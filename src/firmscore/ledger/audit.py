@@ -23,7 +23,17 @@ from firmscore.ledger.bundles import BundleError, split_bundle
 from firmscore.ledger.checkpoint import CheckpointError, NoteVerifier, verify_checkpoint
 from firmscore.ledger.hasher import HASH_SIZE, hash_children, hash_leaves
 from firmscore.ledger.storage.base import SqlStorage, TileRow
-from firmscore.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, blob_size, build_rows, row_lengths, row_offsets
+from firmscore.ledger.tiles import (
+    TILE_HEIGHT,
+    TILE_WIDTH,
+    blob_size,
+    build_rows,
+    locate,
+    node_in_blob,
+    row_lengths,
+    row_offsets,
+    split_hashes,
+)
 
 Progress = Callable[[int], None]
 
@@ -67,12 +77,8 @@ class LedgerVerifyReport:
         return out
 
 
-def _split(blob: bytes) -> list[bytes]:
-    return [blob[i : i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE)]
-
-
 def _tile_rows(blob: bytes, width: int) -> list[list[bytes]]:
-    hashes = _split(blob)
+    hashes = split_hashes(blob)
     return [hashes[o : o + n] for o, n in zip(row_offsets(width), row_lengths(width), strict=True)]
 
 
@@ -84,8 +90,8 @@ class _StoredTree:
         self.cache: dict[tuple[int, int], tuple[int, bytes]] = {}
 
     def node(self, level: int, index: int) -> bytes:
-        tile_level, row = divmod(level, TILE_HEIGHT)
-        tile_index, pos = divmod(index, TILE_WIDTH >> row)
+        """The stored node (``level``, ``index``); ``KeyError`` when its tile or the node is missing."""
+        tile_level, tile_index, row, pos = locate(level, index)
         key = (tile_level, tile_index)
         if key not in self.cache:
             got = self.storage.read_tile(tile_level, tile_index)
@@ -93,10 +99,10 @@ class _StoredTree:
                 raise KeyError(key)
             self.cache[key] = got
         width, blob = self.cache[key]
-        if pos >= width >> row:
+        node = node_in_blob(blob, width, row, pos)
+        if node is None:
             raise KeyError((level, index))
-        off = (row_offsets(width)[row] + pos) * HASH_SIZE
-        return blob[off : off + HASH_SIZE]
+        return node
 
 
 def _expected_tiles(size: int) -> Iterator[tuple[int, int, int]]:
@@ -126,7 +132,7 @@ def _check_leaves(storage: SqlStorage, size: int, report: LedgerVerifyReport, pr
         computed = dict(zip(indexes, hash_leaves([d for _, d in batch]), strict=True))
         for k in range(lo // TILE_WIDTH, (hi + TILE_WIDTH - 1) // TILE_WIDTH):
             tile = storage.read_tile(0, k)
-            bottom = _split(tile[1])[: tile[0]] if tile else []
+            bottom = split_hashes(tile[1][: tile[0] * HASH_SIZE]) if tile else []  # the bottom row leads the blob
             for p, stored in enumerate(bottom):
                 i = k * TILE_WIDTH + p
                 if i >= hi:

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from firmscore.i18n import t
-from firmscore.ledger.ledger import EvidenceLedger, LedgerError
+from firmscore.ledger.ledger import LEDGER_FILE, EvidenceLedger, LedgerError
 from firmscore.ledger.verify import ProofError
 from firmscore.store.home import DataHome
 
@@ -31,7 +31,7 @@ def _print_note(console: Console, note: str) -> None:
 
 def _open(home: Path | None) -> EvidenceLedger:
     dh = DataHome.open(home)
-    if not (dh.root / "ledger" / "ledger.db").exists():
+    if not (dh.root / "ledger" / LEDGER_FILE).exists():  # for_home would create an empty one
         Console(stderr=True).print(f"[red]no ledger at {dh.root / 'ledger'} / 账本不存在[/red]")
         raise typer.Exit(2)
     return EvidenceLedger.for_home(dh)

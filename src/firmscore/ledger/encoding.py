@@ -63,24 +63,35 @@ def _python_column(column: pa.ChunkedArray | pa.Array, name: str) -> list[Any]:
     raise EncodingError(f"column {name!r} has type {t}, which has no canonical leaf encoding")
 
 
-def record_dicts(record_type: str, table: pa.Table) -> list[dict[str, Any]]:
-    """The rows of ``table`` as the ``record`` objects of their leaves."""
+def _leaf_values(record_type: str, table: pa.Table) -> tuple[dict[str, list[Any]], dict[str, pa.DataType | None]]:
+    """Each leaf column as canonicalisable Python values, with its Arrow type (``None`` when absent).
+
+    The one place that decides which columns a leaf holds and checks them, shared by the dict path
+    (:func:`record_dicts`) and the column-wise path (:func:`encode_table`) so that they cannot drift.
+    """
     schema = schema_for(record_type)
     values: dict[str, list[Any]] = {}
+    types: dict[str, pa.DataType | None] = {}
     for name in leaf_columns(record_type):
         if name in table.column_names:
             values[name] = _python_column(table.column(name), name)
+            types[name] = table.schema.field(name).type
         elif schema.field(name).nullable:
             values[name] = [None] * table.num_rows
+            types[name] = None
         else:
             raise EncodingError(f"{record_type}: required column {name!r} is missing from the table")
+    for row, v in enumerate(values["record_id"]):
+        if not v:
+            raise EncodingError(f"{record_type}: row {row}, field 'record_id' is empty")
+    return values, types
+
+
+def record_dicts(record_type: str, table: pa.Table) -> list[dict[str, Any]]:
+    """The rows of ``table`` as the ``record`` objects of their leaves."""
+    values, _ = _leaf_values(record_type, table)
     names = list(values)
-    cols = [values[n] for n in names]
-    for name in ("record_id",):
-        for row, v in enumerate(values[name]):
-            if not v:
-                raise EncodingError(f"{record_type}: row {row}, field {name!r} is empty")
-    return [dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values.values(), strict=True)]
 
 
 # ---------------------------------------------------------------------------- fast column-wise path
@@ -151,23 +162,9 @@ class EncodedBatch:
 
 def encode_table(record_type: str, table: pa.Table) -> EncodedBatch:
     """Canonical bytes of every row, equal to :func:`canonical_bytes` of :func:`record_dicts` rows."""
-    schema = schema_for(record_type)
     n = table.num_rows
-    columns: dict[str, list[Any]] = {}
-    types: dict[str, pa.DataType | None] = {}
-    for name in leaf_columns(record_type):
-        if name in table.column_names:
-            columns[name] = _python_column(table.column(name), name)
-            types[name] = table.schema.field(name).type
-        elif schema.field(name).nullable:
-            columns[name] = [None] * n
-            types[name] = None
-        else:
-            raise EncodingError(f"{record_type}: required column {name!r} is missing from the table")
+    columns, types = _leaf_values(record_type, table)
     ids = columns["record_id"]
-    for row, v in enumerate(ids):
-        if not v:
-            raise EncodingError(f"{record_type}: row {row}, field 'record_id' is empty")
     keyed = [_keyed_fragments(name, columns[name], types[name]) for name in sorted(columns)]
     head = '{"record":{'
     tail = "}," + '"type":' + _json_string(record_type) + f',"v":{ENCODING_VERSION}' + "}"
@@ -184,13 +181,6 @@ def encode_table(record_type: str, table: pa.Table) -> EncodedBatch:
 def canonical_bytes(record_type: str, record: dict[str, Any]) -> bytes:
     """RFC 8785 bytes of ``{"v": 1, "type": record_type, "record": record}``."""
     return rfc8785.dumps({"v": ENCODING_VERSION, "type": record_type, "record": record})
-
-
-def is_sealed(record_type: str, record: dict[str, Any]) -> bool:
-    """Whether a record's leaf must be a commitment (personal or negative record)."""
-    if record_type in SEALED_RECORD_TYPES:
-        return True
-    return record_type == RecordType.EVENT.value and record.get("event_type") in SEALED_EVENT_TYPES
 
 
 def commitment(salt: bytes, canonical: bytes) -> str:

@@ -7,8 +7,7 @@ itself with :mod:`firmscore.ledger.verify` and the published key only.
 from __future__ import annotations
 
 import base64
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from firmscore.ledger.checkpoint import NoteVerifier, SignedCheckpoint, verify_checkpoint
@@ -54,7 +53,7 @@ class RecordProof:
     def verify(self, verifier: NoteVerifier) -> None:
         """Raise unless the checkpoint is signed by ``verifier`` and the leaf is included under its root."""
         cp = verify_checkpoint(self.checkpoint.note, verifier)
-        verify_inclusion(self.leaf_index, cp.size, hash_leaf(self.leaf_data), self.path, cp.root)
+        verify_inclusion(self.leaf_index, cp.size, self.leaf_hash, self.path, cp.root)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,15 +102,7 @@ class LookupResult:
     proof: RecordProof
     content: dict[str, Any] | None = None
     erasure: Erasure | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def erased(self) -> bool:
         return self.erasure is not None
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"record_id": self.record_id, "content": self.content, "proof": self.proof.to_dict()},
-            ensure_ascii=False,
-            indent=2,
-        )

@@ -31,11 +31,11 @@ def hash_children(left: bytes, right: bytes) -> bytes:
 
 def hash_leaves(datas: Sequence[bytes]) -> list[bytes]:
     """Leaf hashes of many entries; a tight loop because it is on the ingestion hot path."""
-    sha = _sha256
-    return [sha(b"\x00" + d).digest() for d in datas]
+    sha, prefix = _sha256, LEAF_PREFIX
+    return [sha(prefix + d).digest() for d in datas]
 
 
 def hash_level(hashes: Sequence[bytes]) -> list[bytes]:
     """The parents of consecutive pairs of ``hashes`` (an odd last hash has no parent yet)."""
-    sha = _sha256
-    return [sha(b"\x01" + hashes[i] + hashes[i + 1]).digest() for i in range(0, len(hashes) - 1, 2)]
+    sha, prefix = _sha256, NODE_PREFIX
+    return [sha(prefix + hashes[i] + hashes[i + 1]).digest() for i in range(0, len(hashes) - 1, 2)]

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from firmscore.ledger import proofs
-from firmscore.ledger.hasher import EMPTY_ROOT, hash_children, hash_leaves
+from firmscore.ledger.hasher import EMPTY_ROOT, HASH_SIZE, hash_children, hash_leaves
 from firmscore.ledger.storage.base import SqlStorage, TileRow
-from firmscore.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, build_rows, locate, rows_blob
+from firmscore.ledger.tiles import TILE_HEIGHT, TILE_WIDTH, build_rows, locate, node_in_blob, rows_blob, split_hashes
 
 
 class LedgerCorrupted(RuntimeError):
@@ -77,8 +77,7 @@ class MerkleLog:
                 tile = self.storage.read_tile(level, index)
                 if tile is None or tile[0] < width:
                     raise LedgerCorrupted(f"tile {level}/{index} with {width} hashes is missing for size {size}")
-                blob = tile[1]
-                bottom = [blob[i * 32 : (i + 1) * 32] for i in range(width)]
+                bottom = split_hashes(tile[1][: width * HASH_SIZE])  # the bottom row leads the blob
             edge.append(_EdgeTile(index, build_rows(bottom)))
             level += 1
             if count < TILE_WIDTH:
@@ -86,11 +85,13 @@ class MerkleLog:
         self.size, self.root, self._edge = size, root, edge
 
     def refresh(self) -> None:
-        """Reload if another process or connection appended since we last looked."""
-        state = self.storage.latest_state()
+        """Reload if another process or connection appended since we last looked.
+
+        The same catch-up as :meth:`refresh_in_transaction`, then the read ends so that the next
+        look sees later commits; state and edge are read in one snapshot.
+        """
+        self.refresh_in_transaction()
         self.storage.end_read()
-        if (state[0] if state else 0) != self.size:
-            self.reload()
 
     # ------------------------------------------------------------------ append
     def append(self, datas: Sequence[bytes], before_commit: Callable[[int, int, bytes], None] | None = None) -> int:
@@ -179,13 +180,10 @@ class MerkleLog:
         tile_level, tile_index, row, pos = locate(level, index)
         if tile_level < len(edge) and edge[tile_level].index == tile_index:
             return edge[tile_level].rows[row][pos]
-        blob = self._full_tile(tile_level, tile_index)
-        off = (sum(TILE_WIDTH >> r for r in range(row)) + pos) * 32
-        return blob[off : off + 32]
-
-    def node(self, level: int, index: int) -> bytes:
-        """The stored hash of complete node (``level``, ``index``)."""
-        return self._node(level, index)
+        node = node_in_blob(self._full_tile(tile_level, tile_index), TILE_WIDTH, row, pos)
+        if node is None:  # cannot happen: locate() keeps pos inside the row of a full tile
+            raise LedgerCorrupted(f"node {level}/{index} is not in full tile {tile_level}/{tile_index}")
+        return node
 
     def leaf_hash(self, index: int) -> bytes:
         if not 0 <= index < self.size:

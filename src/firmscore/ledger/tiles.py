@@ -22,6 +22,11 @@ TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
 
 
+def split_hashes(blob: bytes) -> list[bytes]:
+    """The consecutive hashes of a blob (a tile, or a slice of one)."""
+    return [blob[i : i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE)]
+
+
 def row_lengths(width: int) -> list[int]:
     """Number of complete nodes in each of a tile's rows (bottom first) for a bottom row of ``width``."""
     return [width >> r for r in range(TILE_HEIGHT)]

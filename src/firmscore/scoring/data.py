@@ -6,16 +6,25 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from firmscore.features import all_features, read_features, read_labels
 from firmscore.store.home import DataHome
 
 
+def as_frame(table: pa.Table) -> pd.DataFrame:
+    """A feature table as the float64 frame the model scores, indexed by enterprise id.
+
+    Scoring and :func:`firmscore.scoring.verify_score` must convert identically, or a recomputed
+    score could differ from the stored one in the last bit.
+    """
+    return table.to_pandas().set_index("enterprise_id").astype("float64")
+
+
 def feature_frame(home: DataHome, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The stored feature matrix of ``as_of`` as a DataFrame indexed by enterprise id."""
     table, meta = read_features(home, as_of)
-    frame = table.to_pandas().set_index("enterprise_id")
-    return frame.astype("float64"), meta
+    return as_frame(table), meta
 
 
 def modelling_table(home: DataHome, as_of: dt.date, horizon: str) -> tuple[pd.DataFrame, pd.Series]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,8 +86,6 @@ def score_enterprises(
     progress: Progress | None = None,
 ) -> ScoreResult:
     """Score every firm in the feature matrix of ``as_of`` with the current (or given) model."""
-    import time
-
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
     bundle: ModelBundle = current_model(home, model_id)
@@ -114,6 +113,7 @@ def score_enterprises(
 
     with EvidenceLedger.for_home(home) as ledger:
         checkpoint = ledger.checkpoint() if ledger.size else None
+        note = checkpoint.note if checkpoint else None
         public_key = ledger.public_key()
         rids = used.column("record_id").to_pylist()
         leaf_of = ledger.leaf_indexes(sorted(set(rids))) if rids else {}
@@ -143,12 +143,12 @@ def score_enterprises(
     receipt: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "model_id": bundle.model_id,
-        "checkpoint": checkpoint.note if checkpoint else None,
+        "checkpoint": note,
         "ledger_public_key": public_key,
         "records_cited": len(rids),
         "records_not_in_ledger": unlogged,
         "n_scored": len(out),
     }
     (d / "receipt.json").write_text(json.dumps(receipt, ensure_ascii=False, indent=1), encoding="utf-8")
-    return ScoreResult(d / "scores.parquet", len(out), bundle.model_id, checkpoint.note if checkpoint else None,
+    return ScoreResult(d / "scores.parquet", len(out), bundle.model_id, note,
                        time.perf_counter() - started, out)

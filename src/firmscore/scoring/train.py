@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
@@ -23,6 +22,7 @@ from firmscore.model import Scorecard
 from firmscore.model.calibration import LogisticCalibrator
 from firmscore.model.challenger import LGBMChallenger
 from firmscore.model.grades import MasterScale
+from firmscore.model.metrics import roc_auc
 from firmscore.model.report import ModelCard, PeriodData, ValidationReport, build_comparison_report
 from firmscore.scoring.bundle import ModelBundle, current_model
 from firmscore.scoring.data import feature_metadata, modelling_table
@@ -44,12 +44,6 @@ class TrainResult:
 
 def _dimensions(meta: dict[str, dict[str, Any]], columns: list[str]) -> dict[str, str]:
     return {c: meta[c]["dimension"] for c in columns if c in meta}
-
-
-def _auc(y: np.ndarray, risk: np.ndarray) -> float:
-    from sklearn.metrics import roc_auc_score
-
-    return float(roc_auc_score(y, risk))
 
 
 def train_model(
@@ -93,7 +87,7 @@ def train_model(
             "seed": seed,
         },
     )
-    periods: dict[str, Any] = {}
+    periods: dict[str, tuple[PeriodData, PeriodData | None]] = {}
 
     def period(label: str, Xp: pd.DataFrame, yp: pd.Series) -> PeriodData:
         s = bundle.card.score(Xp)
@@ -106,7 +100,7 @@ def train_model(
         oot_period = period(f"跨期 / out-of-time {oot_as_of}", X_oot, y_oot)
     periods["scorecard"] = (test_period, oot_period)
     reference: dict[str, PeriodData] = {"scorecard": period("开发 / development", X_dev, y_dev)}
-    metrics: dict[str, Any] = {"scorecard_test_auc": _auc(y_test.to_numpy(), -test_period.ranking)}
+    metrics: dict[str, Any] = {"scorecard_test_auc": roc_auc(y_test.to_numpy(), -test_period.ranking)}
     if challenger:
         say("LightGBM challenger / 挑战者模型")
         directions = {c: meta[c]["direction"] for c in X.columns if c in meta and meta[c]["direction"] != 0}
@@ -120,10 +114,10 @@ def train_model(
         periods["lightgbm"] = (ch_test, ch_oot)
         reference["lightgbm"] = PeriodData("开发 / development", y_dev.to_numpy(), gbm.predict_proba(X_dev)[:, 1],
                                            features=X_dev[used])
-        metrics["lightgbm_test_auc"] = _auc(y_test.to_numpy(), ch_test.ranking)
+        metrics["lightgbm_test_auc"] = roc_auc(y_test.to_numpy(), ch_test.ranking)
     say("validation report / 验证报告")
     report = build_comparison_report(
-        {k: (dev, oot) for k, (dev, oot) in periods.items()},
+        periods,
         reference=reference,
         model_card=ModelCard(
             name=bundle.card.name, version=bundle.model_id[:12],

@@ -27,6 +27,7 @@ from firmscore.features import compute_features
 from firmscore.ledger import EvidenceLedger, verify_checkpoint
 from firmscore.ledger.encoding import canonical_bytes, encode_table
 from firmscore.scoring.bundle import current_model
+from firmscore.scoring.data import as_frame
 from firmscore.scoring.score import read_scores, scores_dir
 from firmscore.store.home import DataHome
 
@@ -95,36 +96,41 @@ def verify_score(home: DataHome, enterprise_id: str, as_of: dt.date | None = Non
         except Exception as exc:
             result.add("checkpoint", False, f"检查点无效: {exc}", f"checkpoint invalid: {exc}")
             return result
-        leaf_records: dict[int, tuple[str, str, bytes]] = {}
+        # leaf -> (record id, record type, leaf bytes, sealed behind a commitment), each leaf parsed once
+        leaf_records: dict[int, tuple[str, str, bytes, bool]] = {}
         for leaf in leaves:
             data = ledger.storage.read_leaf(leaf)
             if data is None:
                 continue
             doc = json.loads(data)
-            rid = doc["record_id"] if "commitment" in doc else doc["record"]["record_id"]
-            leaf_records[leaf] = (rid, doc["type"], data)
+            sealed = "commitment" in doc
+            rid = doc["record_id"] if sealed else doc["record"]["record_id"]
+            leaf_records[leaf] = (rid, doc["type"], data, sealed)
         ledger.storage.end_read()
         bad_proofs = []
-        for _leaf, (rid, _rt, _data) in leaf_records.items():
+        for rid, _rt, _data, _sealed in leaf_records.values():
             try:
                 ledger.prove(rid, cp.size).verify(ledger.verifier)
             except Exception:
                 bad_proofs.append(rid)
         missing = len(leaves) - len(leaf_records)
-        zh_ok = f"{len(leaf_records)} 条证据记录的包含证明均有效"
-        result.add("inclusion", not bad_proofs and not missing,
-                   zh_ok if not bad_proofs else f"包含证明失败: {bad_proofs}",
-                   f"inclusion proofs of {len(leaf_records)} evidence records verify" if not bad_proofs
-                   else f"inclusion proof failed for {bad_proofs}")
-        stored = _stored_records(home, [r for r, _, _ in leaf_records.values()])
+        if bad_proofs:
+            zh, en = f"包含证明失败: {bad_proofs}", f"inclusion proof failed for {bad_proofs}"
+        elif missing:
+            zh, en = (f"收据引用的 {missing} 个叶子在账本中不存在",
+                      f"{missing} leaves cited by the receipt are not in the ledger")
+        else:
+            zh = f"{len(leaf_records)} 条证据记录的包含证明均有效"
+            en = f"inclusion proofs of {len(leaf_records)} evidence records verify"
+        result.add("inclusion", not bad_proofs and not missing, zh, en)
+        stored = _stored_records(home, [r for r, _, _, _ in leaf_records.values()])
         altered: list[str] = []
-        for rid, rt, data in leaf_records.values():
+        for rid, rt, data, sealed in leaf_records.values():
             now = stored.get(rid)
             if now is None:
                 altered.append(f"{rid} (gone from the data home)")
                 continue
-            doc = json.loads(data)
-            if "commitment" in doc:
+            if sealed:
                 looked = ledger.lookup(rid)
                 if looked.erased:
                     continue  # erased under a rule: the proof stands, the content is gone by design
@@ -141,7 +147,7 @@ def verify_score(home: DataHome, enterprise_id: str, as_of: dt.date | None = Non
     result.add("model", bundle.model_id == receipt["model_id"] == row["model_id"],
                f"模型内容哈希一致 {bundle.model_id[:12]}", f"model content hash matches {bundle.model_id[:12]}")
     matrix = compute_features(home, as_of)
-    frame = matrix.table.to_pandas().set_index("enterprise_id").astype("float64")
+    frame = as_frame(matrix.table)
     if enterprise_id not in frame.index:
         result.add("recompute", False, "重算时该企业不存在", "the firm is absent when recomputing")
         return result

@@ -18,9 +18,10 @@ from firmscore.trust.checks import Check
 from firmscore.trust.compute import Source, connection, install, installed_row
 from firmscore.trust.thresholds import DEFAULT_DEPTH_SCALE, DEFAULT_THRESHOLDS, DepthScale, TrustThresholds
 
-#: Columns holding CNY amounts (rendered as 万元 / M CNY).
+#: Columns and limits holding CNY amounts (rendered as 万元 / M CNY).
 _MONEY = {"revenue", "invoiced", "invoiced_annualised", "tax_paid", "tax_annualised", "invoiced_12m",
-          "tax_paid_12m", "registered_capital", "paid_in_capital", "invoiced_positive_12m", "credit_notes_12m"}
+          "tax_paid_12m", "registered_capital", "paid_in_capital", "invoiced_positive_12m", "credit_notes_12m",
+          "min_revenue", "min_turnover"}
 #: Columns holding shares or rates (rendered as percentages).
 _SHARES = {"tax_rate", "paid_in_share", "voided_share", "credit_note_share", "late_share"}
 
@@ -88,14 +89,6 @@ def limits(check_id: str, th: TrustThresholds) -> dict[str, Any]:
     return table[check_id]
 
 
-def _money_limits(lim: dict[str, Any]) -> dict[str, Any]:
-    out = dict(lim)
-    for key in ("min_revenue", "min_turnover"):
-        if key in lim:
-            out[f"{key}_zh"], out[f"{key}_en"] = cny_zh(lim[key]), cny_en(lim[key])
-    return out
-
-
 def check_title(check_id: str) -> tuple[str, str]:
     """(中文, English) title of a check, e.g. to print ``failed_checks`` beside a score."""
     return both(f"trust.{check_id}.title")
@@ -149,7 +142,7 @@ def installed_explanation(con: duckdb.DuckDBPyConnection, checks: tuple[Check, .
         if row is None:
             outcome = "na"
             values: dict[str, Any] = {}
-            text_zh, text_en = both(f"trust.{check.id}.na", **_format(_money_limits(lim)))
+            text_zh, text_en = both(f"trust.{check.id}.na", **_format(lim))
         else:
             values = {k: v for k, v in zip(names, row, strict=True) if k not in {"enterprise_id", "outcome"}}
             outcome = str(row[names.index("outcome")])

@@ -55,18 +55,17 @@ FROM pit_ev""",
        CASE WHEN tax_from IS NULL OR year(tax_from) > report_year THEN 0
             ELSE 13 - month(tax_from) END AS months_taxed
 FROM (
-    SELECT r.*, p.reported_from,
-           CASE WHEN year(p.reported_from) > r.report_year THEN 0 ELSE 13 - month(p.reported_from) END
+    SELECT p.*,
+           CASE WHEN year(p.reported_from) > p.report_year THEN 0 ELSE 13 - month(p.reported_from) END
                AS months_reported,
            greatest(p.reported_from, CAST(date_trunc('month', c.invoice_start) AS DATE)) AS invoice_from,
            greatest(p.reported_from, CAST(date_trunc('month', c.tax_start) AS DATE)) AS tax_from
-    FROM trust_report AS r
-    JOIN (
-        SELECT r2.enterprise_id,
-               greatest(make_date(r2.report_year, 1, 1),
+    FROM (
+        SELECT r.*,
+               greatest(make_date(r.report_year, 1, 1),
                         CAST(date_trunc('month', b.established_date) AS DATE)) AS reported_from
-        FROM trust_report AS r2 LEFT JOIN pit_base AS b ON b.enterprise_id = r2.enterprise_id
-    ) AS p ON p.enterprise_id = r.enterprise_id
+        FROM trust_report AS r LEFT JOIN pit_base AS b ON b.enterprise_id = r.enterprise_id
+    ) AS p
     CROSS JOIN trust_coverage AS c
 ) AS spans""",
         ),

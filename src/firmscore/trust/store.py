@@ -11,11 +11,16 @@ import pyarrow.parquet as pq
 from firmscore.store.home import DataHome
 
 
+def _trust_file(home: DataHome, as_of: dt.date) -> Path:
+    """The one place the layout is spelled; creates nothing, so reading a missing date leaves no folder."""
+    return home.root / "trust" / f"as_of={as_of.isoformat()}" / "trust.parquet"
+
+
 def trust_path(home: DataHome, as_of: dt.date) -> Path:
     """The Parquet file of the indicators as of ``as_of`` (its folder is created)."""
-    folder = home.subdir("trust") / f"as_of={as_of.isoformat()}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "trust.parquet"
+    path = _trust_file(home, as_of)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def write_trust(home: DataHome, table: pa.Table, as_of: dt.date) -> Path:
@@ -27,7 +32,7 @@ def write_trust(home: DataHome, table: pa.Table, as_of: dt.date) -> Path:
 
 def read_trust(home: DataHome, as_of: dt.date) -> pa.Table:
     """Read indicators written by :func:`write_trust` (``FileNotFoundError`` names the path)."""
-    path = home.root / "trust" / f"as_of={as_of.isoformat()}" / "trust.parquet"
+    path = _trust_file(home, as_of)
     if not path.exists():
         raise FileNotFoundError(f"no trust indicators at {path} (run `firmscore trust --as-of {as_of}`) / "
                                 f"没有数据可信度指标: {path}")

@@ -49,7 +49,6 @@ class LedgerStorage(Protocol):
     def insert_records(self, rows: Sequence[RecordRow]) -> None: ...
     def record_leaf_indexes(self, record_ids: Sequence[str]) -> dict[str, int]: ...
     def read_record(self, record_id: str) -> RecordRow | None: ...
-    def iter_records(self) -> Iterator[RecordRow]: ...
     def records_between(self, start: int, end: int) -> list[RecordRow]: ...
     def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None: ...
     def read_sealed(self, record_id: str) -> tuple[bytes, bytes, bytes] | None: ...
@@ -300,16 +299,6 @@ class SqlStorage:
             (start, end),
         )
         return [(str(r), int(i), str(t), int(s)) for r, i, t, s in rows]
-
-    def iter_records(self) -> Iterator[RecordRow]:
-        cur = self.conn.cursor()
-        try:
-            cur.execute("SELECT record_id, leaf_index, record_type, sealed FROM ledger_records ORDER BY leaf_index")
-            while batch := cur.fetchmany(8192):
-                for rid, idx, rt, s in batch:
-                    yield str(rid), int(idx), str(rt), int(s)
-        finally:
-            cur.close()
 
     # ------------------------------------------------------------------ sealed content
     def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None:
