@@ -19,11 +19,24 @@ ENV_HOME = "FIRMSCORE_HOME"
 ENV_HMAC_KEY = "FIRMSCORE_HMAC_KEY"
 ENV_DATA_KEY = "FIRMSCORE_DATA_KEY"
 ENV_DATASETS = "FIRMSCORE_DATASETS"
+ENV_KEY_DIR = "FIRMSCORE_KEY_DIR"
 
 
 def default_home() -> Path:
     """The data home: ``$FIRMSCORE_HOME`` or ``./firmscore-data``."""
     return Path(os.environ.get(ENV_HOME, str(DEFAULT_HOME)))
+
+
+def key_dir(home: Path) -> Path:
+    """Where a data home's private keys live: ``$FIRMSCORE_KEY_DIR``, else ``<home>.keys`` beside the home.
+
+    Keys are never stored inside the data home: whoever can rewrite the home's files must not also hold the keys
+    that sign its checkpoints or unwrap its records. The folder is created with mode 0700.
+    """
+    env = os.environ.get(ENV_KEY_DIR)
+    path = Path(env) if env else home.resolve().parent / f"{home.resolve().name}.keys"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 def shared_datasets_dir() -> Path:
