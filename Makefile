@@ -22,9 +22,11 @@ demo: venv
 test: venv
 	$(PY) -m pytest -n 2 --dist loadgroup -q tests
 
+# lint = style (ruff) + types (mypy) + the layer contracts of docs/architecture.md (import-linter)
 lint: venv
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 check: lint test
 

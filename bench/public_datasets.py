@@ -38,8 +38,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from firmscore.config import shared_datasets_dir
+from firmscore.datasets import PublicDataset, load_polish, load_slovak
 from firmscore.model.challenger import LGBMChallenger, infer_directions
-from firmscore.model.public_data import PublicDataset, load_polish, load_slovak
 
 #: Published results (datasets/README.md). The Slovak figure is a geometric mean of sensitivity
 #: and specificity, not an AUC: it is shown for orientation only.

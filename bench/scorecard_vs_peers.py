@@ -61,7 +61,7 @@ def run_firmscore(n: int, seed: int, peer_bench: Path) -> dict[str, Any]:
     table = sc.points_table()
     rec["fit_s"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    pts = sc.score(Xte)
+    pts = sc.points(Xte)
     dt = time.perf_counter() - t
     rec["score_s"] = round(dt, 4)
     rec["score_rows_per_s"] = round(len(Xte) / dt, 0)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from firmscore.datasets import PublicDataError, load_polish, load_slovak, read_arff
 from firmscore.model.challenger import LGBMChallenger
-from firmscore.model.public_data import PublicDataError, load_polish, load_slovak, read_arff
 
 ARFF = """% comment
 @relation 'test'

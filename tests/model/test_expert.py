@@ -43,7 +43,7 @@ def test_example_card_loads_into_the_shared_representation() -> None:
 def test_scores_by_hand() -> None:
     est = ExpertScorecard(EXAMPLE).fit()
     X = _rows()
-    s = est.score(X)
+    s = est.points(X)
     # row 0: age 0.5 → 0, not failed → 60, 12 months → 75, rating 1 → 70, never enforced → 90,
     # 1 shared-address firm → 50, no overdue → 70, not dishonest → 55
     assert s[0] == 1150 + 0 + 60 + 75 + 70 + 90 + 50 + 70 + 55

@@ -101,7 +101,7 @@ def test_fitted_scorecard_and_challenger_compared_in_one_call() -> None:
     assert dev.features is not None and oot.features is not None
     y_dev, y_oot = np.asarray(dev.y_true), np.asarray(oot.y_true)
     card = scorecard_module.Scorecard().fit(dev.features, y_dev)
-    calibrator = LogisticCalibrator(long_run_default_rate=0.05).fit(card.score(dev.features), y_dev)
+    calibrator = LogisticCalibrator(long_run_default_rate=0.05).fit(card.points(dev.features), y_dev)
     gbm = LGBMChallenger(monotone={"debt_ratio": 1, "firm_age": -1}, n_estimators=40).fit(dev.features, y_dev)
     report = compare_fitted_models(
         {"scorecard": card, "lightgbm": gbm}, dev.features, y_dev, X_oot=oot.features, y_oot=y_oot,

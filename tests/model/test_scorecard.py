@@ -11,7 +11,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline
 
 from firmscore.datamodel.specials import NO_SOURCE, NOT_AUTHORIZED
-from firmscore.model import BinningProcess, Scorecard, StepwiseSelector
+from firmscore.model import BinningProcess, BinRule, Scorecard, StepwiseSelector
 from firmscore.model.card import DIMENSIONS
 
 DIMS = {
@@ -63,7 +63,7 @@ def fitted() -> tuple[Scorecard, pd.DataFrame, np.ndarray]:
 
 def test_scores_are_integers_in_range_and_discriminate(fitted) -> None:
     sc, X, y = fitted
-    s = sc.score(X)
+    s = sc.points(X)
     assert s.dtype == np.int64
     assert s.min() >= 1000 and s.max() <= 2000
     assert roc_auc_score(y, -s) > 0.7
@@ -78,7 +78,7 @@ def test_summed_points_equal_scaled_model_output_up_to_rounding(fitted) -> None:
     pts = card.points(X)
     total = card.base_points + pts.sum(axis=1).to_numpy()
     assert np.array_equal(total, card.total_points(X))
-    assert np.array_equal(np.clip(total, 1000, 2000), sc.score(X))
+    assert np.array_equal(np.clip(total, 1000, 2000), sc.points(X))
     bound = 0.5 * (len(card.features) + 1)
     assert np.max(np.abs(total - sc.scaled_model_output(X))) <= bound + 1e-9
 
@@ -140,16 +140,31 @@ def test_subscores_between_0_and_100_with_100_the_best_attainable(fitted) -> Non
             assert col.isna().all()
             continue
         assert col.between(0, 100).all()
-    # a row built from every feature's best bin scores 100 in each populated dimension
-    ideal = X.head(1).copy()
-    for f in card.features:
-        if f.rule.kind == "numerical":
-            kbest = int(np.argmax(f.points[: f.rule.n_regular]))
-            bounds = [-1e9, *f.rule.splits, 1e9]
-            ideal[f.name] = bounds[kbest + 1] if kbest < len(f.rule.splits) else bounds[-1]
-    if all(f.rule.kind == "numerical" and max(f.points[: f.rule.n_regular]) == max(f.points) for f in card.features):
-        s = card.subscores(ideal)
-        assert all(s[d].iloc[0] == 100.0 for d in DIMENSIONS if not s[d].isna().all())
+    # a row built from every feature's best bin (regular, special or missing) scores 100 in each
+    # populated dimension, and the worst bins score 0
+    for pick, target in ((np.argmax, 100.0), (np.argmin, 0.0)):
+        row = X.head(1).copy()
+        for f in card.features:
+            k = int(pick(f.points))
+            row[f.name] = row[f.name].astype(object)
+            row.loc[row.index[0], f.name] = _value_in_bin(f.rule, k)
+            assert int(f.rule.assign(row[f.name])[0]) == k, (f.name, k)
+        s = card.subscores(row)
+        populated = [d for d in DIMENSIONS if any(f.dimension == d for f in card.features)]
+        assert len(populated) >= 4  # the fixture's card uses most dimensions, so the check bites
+        assert all(s[d].iloc[0] == target for d in populated), s
+
+
+def _value_in_bin(rule: BinRule, k: int) -> object:
+    """A raw value that ``rule`` assigns to bin ``k``."""
+    if k == rule.missing_index:
+        return np.nan
+    if k >= rule.n_regular:
+        return rule.special_codes[k - rule.n_regular]
+    if rule.kind == "categorical":
+        return rule.categories[k][0]
+    bounds = [*rule.splits, (rule.splits[-1] if rule.splits else 0.0) + 1.0]
+    return float(bounds[k])  # the interval (lo, hi] holds its upper bound; the last one a value above
 
 
 def test_reasons_name_the_features_losing_most_points(fitted) -> None:
@@ -208,6 +223,6 @@ def test_bad_input_is_rejected_clearly() -> None:
         Scorecard(dimensions={"age": "money"}).fit(X, y)
     sc = Scorecard().fit(X, y)
     with pytest.raises(ValueError, match="columns missing"):
-        sc.score(X.drop(columns=[sc.card_.features[0].name]))
+        sc.points(X.drop(columns=[sc.card_.features[0].name]))
     with pytest.raises(TypeError):
         Scorecard().fit(X.to_numpy(), y)

@@ -100,7 +100,7 @@ def test_regression_in_a_pipeline_and_bad_labels() -> None:
     X, y = _woe_like(800)
     pipe = make_pipeline(IVSelector(0.01), SignConstrainedLogisticRegression()).fit(X, y)
     assert pipe.predict(X).shape == (800,)
-    with pytest.raises(ValueError, match="both classes"):
+    with pytest.raises(ValueError, match="exactly two classes"):
         SignConstrainedLogisticRegression().fit(X, np.zeros(800))
     with pytest.raises(ValueError, match="sign"):
         SignConstrainedLogisticRegression(sign="up").fit(X, y)

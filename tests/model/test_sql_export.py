@@ -27,7 +27,7 @@ def test_duckdb_scores_equal_python(case) -> None:
     con.register("features", test)
     sql = score_query(sc.card_, "features", "enterprise_id", dialect="duckdb", include_points=True)
     out = con.execute(sql).df().set_index("enterprise_id").loc[test["enterprise_id"]]
-    assert np.array_equal(out["score"].to_numpy(), sc.score(test))
+    assert np.array_equal(out["score"].to_numpy(), sc.points(test))
     pts = sc.card_.points(test)
     for f in sc.card_.features:
         assert np.array_equal(out[f"points_{f.name}"].to_numpy(), pts[f.name].to_numpy()), f.name
@@ -46,7 +46,7 @@ def test_duckdb_null_and_nan_both_count_as_missing(case) -> None:
     null_score = con.execute(f"SELECT {expr} FROM (SELECT {cols} FROM r)").fetchone()[0]
     nan_row = row.copy()
     nan_row[f.name] = np.nan
-    assert null_score == sc.score(nan_row)[0]
+    assert null_score == sc.points(nan_row)[0]
 
 
 def test_postgres_scores_equal_python(case, pg_dsn: str) -> None:
@@ -74,7 +74,7 @@ def test_postgres_scores_equal_python(case, pg_dsn: str) -> None:
             cur.executemany(f"INSERT INTO features VALUES ({ph})", rows)
         sql = score_query(sc.card_, "features", "enterprise_id", dialect="postgres")
         got = dict(con.execute(sql).fetchall())
-    assert np.array_equal(np.array([got[e] for e in test["enterprise_id"]]), sc.score(test))
+    assert np.array_equal(np.array([got[e] for e in test["enterprise_id"]]), sc.points(test))
 
 
 @pytest.mark.parametrize("dialect", ["spark", "duckdb", "postgres"])

@@ -20,12 +20,17 @@ exactly onto the target. :func:`shift_to_mean` does that on any PD vector.
 
 from __future__ import annotations
 
+from numbers import Real
+from typing import Any, ClassVar
+
 import numpy as np
 import numpy.typing as npt
 from scipy import optimize, special
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils import Tags
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 FloatArray = npt.NDArray[np.float64]
@@ -86,13 +91,28 @@ def _shift_for_logits(logits: FloatArray, target: float) -> float:
     return float(optimize.brentq(gap, -50.0, 50.0, xtol=1e-12))
 
 
+class _ScoreToPD(TransformerMixin, BaseEstimator):
+    """What both calibrators are for scikit-learn: a one-dimensional score in, a PD out.
+
+    Like :class:`sklearn.isotonic.IsotonicRegression`, they take a 1-D array of scores (a single
+    column is accepted too), so the two-dimensional-input checks do not apply to them.
+    """
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.required = True
+        return tags
+
+
 def shift_to_mean(pd_: npt.ArrayLike, target: float) -> FloatArray:
     """Recalibrate PDs to a long-run default rate by an intercept shift on the log-odds scale."""
     delta = intercept_shift_for_mean(pd_, target)
     return clip_pd(special.expit(special.logit(clip_pd(pd_)) + delta))
 
 
-class LogisticCalibrator(BaseEstimator):
+class LogisticCalibrator(_ScoreToPD):
     """Map a score to a 12-month PD by a one-feature logistic regression.
 
     Parameters
@@ -112,11 +132,17 @@ class LogisticCalibrator(BaseEstimator):
         The intercept shift applied for the long-run rate (0 when none).
     """
 
-    def __init__(self, long_run_default_rate: float | None = None, higher_is_better: bool = True) -> None:
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "long_run_default_rate": [Interval(Real, 0, 1, closed="neither"), None],
+        "higher_is_better": ["boolean"],
+    }
+
+    def __init__(self, long_run_default_rate: float | None = None, *, higher_is_better: bool = True) -> None:
         self.long_run_default_rate = long_run_default_rate
         self.higher_is_better = higher_is_better
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> LogisticCalibrator:
+        self._validate_params()
         score = _as_score(X)
         labels = _as_labels(y, score.size)
         centre = float(score.mean())
@@ -154,7 +180,7 @@ class LogisticCalibrator(BaseEstimator):
         return np.asarray((special.logit(clip_pd(pd_)) - self.intercept_) / self.slope_, dtype=np.float64)
 
 
-class IsotonicCalibrator(BaseEstimator):
+class IsotonicCalibrator(_ScoreToPD):
     """Map a score to a PD by isotonic regression with an imposed direction.
 
     Parameters
@@ -166,11 +192,17 @@ class IsotonicCalibrator(BaseEstimator):
         PD is non-increasing in the score when True, non-decreasing otherwise.
     """
 
-    def __init__(self, long_run_default_rate: float | None = None, higher_is_better: bool = True) -> None:
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "long_run_default_rate": [Interval(Real, 0, 1, closed="neither"), None],
+        "higher_is_better": ["boolean"],
+    }
+
+    def __init__(self, long_run_default_rate: float | None = None, *, higher_is_better: bool = True) -> None:
         self.long_run_default_rate = long_run_default_rate
         self.higher_is_better = higher_is_better
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> IsotonicCalibrator:
+        self._validate_params()
         score = _as_score(X)
         labels = _as_labels(y, score.size)
         iso = IsotonicRegression(

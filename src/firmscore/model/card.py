@@ -4,16 +4,14 @@ A :class:`CardModel` is a list of :class:`CardFeature` (a :class:`~firmscore.mod
 and integer points per bin, optionally the training counts/WOE and the regression coefficient)
 plus integer ``base_points`` and the :class:`~firmscore.model.scaling.Scaling`. Trained cards
 (:class:`~firmscore.model.scorecard.Scorecard`) and expert cards (YAML) both build one; scoring,
-sub-scores, reasons, the points table, the JSON artifact and the SQL export all read it, so they
-cannot disagree.
+sub-scores, reasons (:mod:`firmscore.model.reasons`, which reads a card), the points table, the
+JSON artifact and the SQL export all read it, so they cannot disagree.
 
 Score of a row = ``clip(base_points + Σ_j points_j[bin_j(x_j)], score_min, score_max)``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +19,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from firmscore.datamodel.specials import SPECIAL_VALUES
 from firmscore.model.binning.fitted import FittedBinning
 from firmscore.model.binning.rules import BinRule
 from firmscore.model.scaling import Scaling
@@ -235,23 +232,6 @@ class CardModel:
                 )
         return pd.DataFrame(rows)
 
-    # ------------------------------------------------------------- reasons
-    def reasons(
-        self, X: pd.DataFrame, metadata: Mapping[str, Any] | None = None, max_reasons: int = 4
-    ) -> pd.DataFrame:
-        """Principal reasons: per row, the features losing the most points against their best bin.
-
-        Returns one row per (input row, reason) with ``row`` (the input index), ``rank`` (1 = most
-        points lost), ``feature`` (the feature id, for the evidence look-up), ``dimension``,
-        ``bin``, ``points``, ``best_points``, ``points_lost`` and ``text_zh`` / ``text_en``. Only
-        features that actually lose points appear, so a row may have fewer than ``max_reasons``.
-        ``metadata`` maps feature id → ``{name_zh, name_en, dimension}`` (a dict or any object with
-        those attributes, e.g. the feature catalog's entries).
-        """
-        from firmscore.model.reasons import principal_reasons
-
-        return principal_reasons(self, X, metadata, max_reasons)
-
     # ---------------------------------------------------------- persistence
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -273,27 +253,3 @@ class CardModel:
             kind=str(d.get("kind", "trained")),
             name=str(d.get("name", "scorecard")),
         )
-
-
-def bin_label_bilingual(rule: BinRule, k: int) -> tuple[str, str]:
-    """Label of bin ``k`` in Chinese and English (special codes named from the data contract)."""
-    n_reg = rule.n_regular
-    if k == rule.missing_index:
-        return "缺失", "missing"
-    if k >= n_reg:
-        code = rule.special_codes[k - n_reg]
-        known = SPECIAL_VALUES.get(float(code)) if rule.kind == "numerical" else None
-        if known:
-            return known[1], known[2]
-        return f"特殊值 {code}", f"special value {code}"
-    if rule.kind == "numerical":
-        # Reasons are read by people: five significant digits, not the split's full repr (the binning
-        # table keeps the exact bounds).
-        bounds = [-math.inf, *rule.splits, math.inf]
-        lo, hi = bounds[k], bounds[k + 1]
-        lo_s = "-inf" if math.isinf(lo) else f"{lo:.5g}"
-        hi_s = "inf" if math.isinf(hi) else f"{hi:.5g}"
-        lab = f"({lo_s}, {hi_s}]" if not math.isinf(hi) else f"({lo_s}, inf)"
-        return lab, lab
-    lab = rule.labels()[k]
-    return lab, lab

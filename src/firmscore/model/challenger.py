@@ -19,7 +19,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import lightgbm as lgb
 import numpy as np
@@ -28,6 +29,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
@@ -126,9 +128,26 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         LightGBM learns where they belong.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "monotone": [Mapping, None],
+        "feature_names": [Mapping, None],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "num_leaves": [Interval(Integral, 2, None, closed="left")],
+        "max_depth": [Integral],
+        "min_child_samples": [Interval(Integral, 1, None, closed="left")],
+        "subsample": [Interval(Real, 0, 1, closed="right")],
+        "colsample_bytree": [Interval(Real, 0, 1, closed="right")],
+        "reg_lambda": [Interval(Real, 0, None, closed="left")],
+        "random_state": [Integral],
+        "n_jobs": [Integral],
+        "special_codes_as_missing": ["boolean"],
+    }
+
     def __init__(
         self,
         monotone: Mapping[str, Direction] | None = None,
+        *,
         feature_names: Mapping[str, tuple[str, str]] | None = None,
         n_estimators: int = 300,
         learning_rate: float = 0.05,
@@ -220,6 +239,7 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         Any two labels are accepted; the larger (``classes_[1]``, i.e. 1 for 0/1 labels) is the
         default event whose probability :meth:`predict_pd` returns.
         """
+        self._validate_params()
         if y is None:
             raise ValueError("LGBMChallenger requires y to be passed, but the target y is None")
         frame = self._frame(X, fitting=True)

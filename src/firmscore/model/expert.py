@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from sklearn.base import BaseEstimator
@@ -183,9 +183,12 @@ class ExpertScorecard(CardOutputsMixin, BaseEstimator):
         Expert-card YAML; default the bundled ``expert_cards/sme_expert_v1.yaml``.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {"card_path": [str, Path, None]}
+
     def __init__(self, card_path: str | Path | None = None) -> None:
         self.card_path = card_path
 
     def fit(self, X: Any = None, y: Any = None) -> ExpertScorecard:
+        self._validate_params()
         self.card_ = load_expert_card(self.card_path or EXPERT_CARDS_DIR / "sme_expert_v1.yaml")
         return self

@@ -15,13 +15,17 @@ convention; the intercept is not penalised).
 
 from __future__ import annotations
 
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import Tags
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
@@ -170,21 +174,34 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):
         their rounding).
     """
 
-    def __init__(self, sign: str = "negative", C: float = 1.0, max_iter: int = 100, tol: float = 1e-6) -> None:
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "sign": [StrOptions({"negative", "positive", "none"})],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, sign: str = "negative", *, C: float = 1.0, max_iter: int = 100, tol: float = 1e-6) -> None:
         self.sign = sign
         self.C = C
         self.max_iter = max_iter
         self.tol = tol
 
     def fit(self, X: Any, y: Any) -> SignConstrainedLogisticRegression:
-        X_arr, y_arr = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        self._validate_params()
+        X_arr, y_arr = validate_data(self, X, y, dtype=np.float64)
+        y_type = type_of_target(y_arr, input_name="y", raise_unknown=True)
+        if y_type not in ("binary", "unknown") and np.unique(y_arr).size > 2:
+            raise ValueError(f"Only binary classification is supported. The type of the target is {y_type}.")
+        check_classification_targets(y_arr)
         classes = np.unique(y_arr)
-        if not np.array_equal(classes, [0.0, 1.0]):
-            raise ValueError(f"y must hold both classes 0 and 1, got {classes.tolist()}")
-        w = fit_logistic(X_arr, np.asarray(y_arr, dtype=np.float64), self.sign, self.C, self.max_iter, self.tol)
+        if classes.size != 2:
+            raise ValueError(f"y must hold exactly two classes (the event is the larger one), got {classes.tolist()}")
+        event = np.asarray(y_arr == classes[1], dtype=np.float64)
+        w = fit_logistic(X_arr, event, self.sign, self.C, self.max_iter, self.tol)
         self.intercept_ = np.array([w[0]])
         self.coef_ = w[1:].reshape(1, -1)
-        self.classes_ = np.array([0, 1])
+        self.classes_ = classes
         return self
 
     def decision_function(self, X: Any) -> FloatArray:
@@ -197,5 +214,11 @@ class SignConstrainedLogisticRegression(ClassifierMixin, BaseEstimator):
         p = expit(self.decision_function(X))
         return np.column_stack([1 - p, p])
 
-    def predict(self, X: Any) -> npt.NDArray[np.int_]:
-        return (self.decision_function(X) > 0).astype(int)
+    def predict(self, X: Any) -> npt.NDArray[Any]:
+        positive = self.decision_function(X) > 0
+        return np.asarray(self.classes_[positive.astype(int)])
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags

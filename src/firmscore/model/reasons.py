@@ -8,14 +8,16 @@ one stable ``argsort``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from firmscore.model.card import CardModel
+from firmscore.datamodel.specials import SPECIAL_VALUES
+from firmscore.model.binning.rules import BinRule
+from firmscore.model.card import CardModel
 
 REASON_COLUMNS = [
     "row", "rank", "feature", "dimension", "bin", "points", "best_points", "points_lost", "text_zh", "text_en",
@@ -34,9 +36,15 @@ def _meta(metadata: Mapping[str, Any] | None, feature: str, key: str, default: A
 def principal_reasons(
     card: CardModel, X: pd.DataFrame, metadata: Mapping[str, Any] | None = None, max_reasons: int = 4
 ) -> pd.DataFrame:
-    """See :meth:`firmscore.model.card.CardModel.reasons`."""
-    from firmscore.model.card import bin_label_bilingual
+    """Principal reasons: per row, the features losing the most points against their best bin.
 
+    Returns one row per (input row, reason) with ``row`` (the input index), ``rank`` (1 = most
+    points lost), ``feature`` (the feature id, for the evidence look-up), ``dimension``,
+    ``bin``, ``points``, ``best_points``, ``points_lost`` and ``text_zh`` / ``text_en``. Only
+    features that actually lose points appear, so a row may have fewer than ``max_reasons``.
+    ``metadata`` maps feature id → ``{name_zh, name_en, dimension}`` (a dict or any object with
+    those attributes, e.g. the feature catalog's entries).
+    """
     if max_reasons < 1:
         raise ValueError(f"max_reasons must be >= 1, got {max_reasons}")
     if not card.features:
@@ -87,3 +95,27 @@ def principal_reasons(
         },
         columns=REASON_COLUMNS,
     )
+
+
+def bin_label_bilingual(rule: BinRule, k: int) -> tuple[str, str]:
+    """Label of bin ``k`` in Chinese and English (special codes named from the data contract)."""
+    n_reg = rule.n_regular
+    if k == rule.missing_index:
+        return "缺失", "missing"
+    if k >= n_reg:
+        code = rule.special_codes[k - n_reg]
+        known = SPECIAL_VALUES.get(float(code)) if rule.kind == "numerical" else None
+        if known:
+            return known[1], known[2]
+        return f"特殊值 {code}", f"special value {code}"
+    if rule.kind == "numerical":
+        # Reasons are read by people: five significant digits, not the split's full repr (the binning
+        # table keeps the exact bounds).
+        bounds = [-math.inf, *rule.splits, math.inf]
+        lo, hi = bounds[k], bounds[k + 1]
+        lo_s = "-inf" if math.isinf(lo) else f"{lo:.5g}"
+        hi_s = "inf" if math.isinf(hi) else f"{hi:.5g}"
+        lab = f"({lo_s}, {hi_s}]" if not math.isinf(hi) else f"({lo_s}, inf)"
+        return lab, lab
+    lab = rule.labels()[k]
+    return lab, lab

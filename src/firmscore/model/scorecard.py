@@ -3,27 +3,30 @@
 ``fit(X, y)`` on a raw feature DataFrame builds a :class:`~firmscore.model.card.CardModel`
 (``card_``) that holds every feature's bin rule, training counts, WOE, coefficient and integer
 points. ``predict_proba`` is the logistic regression on the card's WOE (the model);
-``score`` is the integer enterprise score from the points table (see
+``points`` is the integer enterprise score from the points table (see
 :mod:`firmscore.model.scaling` for how the two agree up to the documented rounding).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy.special import expit
-from sklearn.base import BaseEstimator, clone
-from sklearn.utils import ClassifierTags, Tags
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils import Tags
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from firmscore.model.binning.optimal import check_target
 from firmscore.model.binning.process import BinningProcess
 from firmscore.model.card import DIMENSIONS, CardFeature, CardModel
 from firmscore.model.logistic import SignConstrainedLogisticRegression
+from firmscore.model.reasons import principal_reasons
 from firmscore.model.scaling import Scaling, integer_points
 from firmscore.model.selection import CorrelationSelector
 
@@ -41,8 +44,12 @@ class CardOutputsMixin:
 
     card_: CardModel
 
-    def score(self, X: pd.DataFrame) -> npt.NDArray[np.int64]:
-        """Integer enterprise score (``base_points`` + summed bin points, clipped to the range)."""
+    def points(self, X: pd.DataFrame) -> npt.NDArray[np.int64]:
+        """Integer enterprise score 1000–2000 (``base_points`` + summed bin points, clipped to the range).
+
+        Not ``score``: for scikit-learn ``score(X, y)`` is a goodness of fit that model selection
+        maximises; mean points are not one.
+        """
         check_is_fitted(self, "card_")
         return self.card_.score(X)
 
@@ -52,14 +59,14 @@ class CardOutputsMixin:
 
     def reasons(self, X: pd.DataFrame, metadata: Mapping[str, Any] | None = None, max_reasons: int = 4) -> pd.DataFrame:
         check_is_fitted(self, "card_")
-        return self.card_.reasons(X, metadata, max_reasons)
+        return principal_reasons(self.card_, X, metadata, max_reasons)
 
     def points_table(self) -> pd.DataFrame:
         check_is_fitted(self, "card_")
         return self.card_.points_table()
 
 
-class Scorecard(CardOutputsMixin, BaseEstimator):
+class Scorecard(CardOutputsMixin, ClassifierMixin, BaseEstimator):
     """Credit scorecard on the enterprise scale 1000–2000 (higher is better).
 
     Parameters
@@ -90,6 +97,7 @@ class Scorecard(CardOutputsMixin, BaseEstimator):
     def __init__(
         self,
         binning_process: BinningProcess | None = None,
+        *,
         min_iv: float = 0.005,
         max_corr: float | None = 0.8,
         selector: Any = None,
@@ -115,12 +123,27 @@ class Scorecard(CardOutputsMixin, BaseEstimator):
         self.dimensions = dimensions
         self.name = name
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "binning_process": [BinningProcess, None],
+        "min_iv": [Interval(Real, 0, None, closed="left")],
+        "max_corr": [Interval(Real, 0, 1, closed="both"), None],
+        "selector": [HasMethods(["fit", "get_support"]), None],
+        "estimator": [HasMethods(["fit"]), None],
+        "pdo": [Interval(Real, 0, None, closed="neither")],
+        "base_score": [Real],
+        "base_odds": [Interval(Real, 0, None, closed="neither")],
+        "score_min": [Integral],
+        "score_max": [Integral],
+        "dimensions": [Mapping, None],
+        "name": [str],
+    }
+
     def __sklearn_tags__(self) -> Tags:
-        """A binary classifier for scikit-learn (``predict_proba``), though ``score(X)`` returns
-        points rather than accuracy — use ``scoring="roc_auc"`` in model selection."""
+        """A binary classifier for scikit-learn: ``predict_proba`` / ``decision_function`` are the
+        regression on WOE, ``score(X, y)`` is accuracy (:class:`~sklearn.base.ClassifierMixin`);
+        the enterprise score in points is :meth:`points`."""
         tags = super().__sklearn_tags__()
-        tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags()
+        tags.classifier_tags.multi_class = False
         tags.input_tags.allow_nan = True
         tags.input_tags.categorical = True
         tags.input_tags.string = True
@@ -128,6 +151,7 @@ class Scorecard(CardOutputsMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: Any) -> Scorecard:
         """Bin, select, regress and scale; the result is ``card_``."""
+        self._validate_params()
         if not isinstance(X, pd.DataFrame):
             raise TypeError("Scorecard.fit expects a pandas DataFrame of raw features")
         target = check_target(y, len(X))
@@ -148,7 +172,7 @@ class Scorecard(CardOutputsMixin, BaseEstimator):
             np.take(bp.binnings_[k].woe, indices[k], out=W[:, j])
         del indices
         if self.max_corr is not None and len(keep) > 1:
-            cs = CorrelationSelector(self.max_corr).fit(W, target, iv=iv[[names.index(k) for k in keep]])
+            cs = CorrelationSelector(max_corr=self.max_corr).fit(W, target, iv=iv[[names.index(k) for k in keep]])
             mask = cs.get_support()
             keep = [k for k, m in zip(keep, mask, strict=True) if m]
             W = W[:, mask]
@@ -215,7 +239,7 @@ class Scorecard(CardOutputsMixin, BaseEstimator):
 def card_log_odds(card: CardModel, X: pd.DataFrame) -> FloatArray:
     """Regression log-odds of default of a trained card, from its stored WOE and coefficients."""
     if card.intercept is None:
-        raise ValueError(f"card {card.name!r} has no regression (expert card): use score()")
+        raise ValueError(f"card {card.name!r} has no regression (expert card): use points()")
     z = np.full(len(X), card.intercept, dtype=np.float64)
     for f in card.features:
         if f.binning is None or f.coefficient is None:

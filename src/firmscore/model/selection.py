@@ -17,13 +17,15 @@ All of them also accept a plain array; the support mask is exposed through the s
 
 from __future__ import annotations
 
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
@@ -62,11 +64,14 @@ class _Selector(SelectorMixin, BaseEstimator):
 class IVSelector(_Selector):
     """Keep features with information value at least ``min_iv`` (0.02 = "weak" by convention)."""
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {"min_iv": [Interval(Real, 0, None, closed="left")]}
+
     def __init__(self, min_iv: float = 0.02) -> None:
         self.min_iv = min_iv
 
     def fit(self, X: Any, y: Any, iv: Any = None) -> IVSelector:
         """Fit; ``iv`` may pass precomputed IVs (e.g. from the binning tables) to skip recounting."""
+        self._validate_params()
         X_arr, y_arr = self._arrays(X, y)
         self.iv_ = discrete_iv(X_arr, y_arr) if iv is None else np.asarray(iv, dtype=np.float64)
         self.support_ = self.iv_ >= self.min_iv
@@ -76,11 +81,14 @@ class IVSelector(_Selector):
 class CorrelationSelector(_Selector):
     """Drop the weaker of every pair of features correlated beyond ``max_corr`` (absolute)."""
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {"max_corr": [Interval(Real, 0, 1, closed="both")]}
+
     def __init__(self, max_corr: float = 0.8) -> None:
         self.max_corr = max_corr
 
     def fit(self, X: Any, y: Any, iv: Any = None) -> CorrelationSelector:
         """Fit; ``iv`` may pass precomputed IVs (the strength order) to skip recounting."""
+        self._validate_params()
         X_arr, y_arr = self._arrays(X, y)
         strength = discrete_iv(X_arr, y_arr) if iv is None else np.asarray(iv, dtype=np.float64)
         corr = _corr(X_arr)
@@ -96,10 +104,13 @@ class CorrelationSelector(_Selector):
 class VIFSelector(_Selector):
     """Iteratively drop the feature with the highest VIF until every VIF is at most ``max_vif``."""
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {"max_vif": [Interval(Real, 1, None, closed="left")]}
+
     def __init__(self, max_vif: float = 5.0) -> None:
         self.max_vif = max_vif
 
     def fit(self, X: Any, y: Any = None) -> VIFSelector:
+        self._validate_params()
         X_arr = np.asarray(validate_data(self, X, dtype=np.float64), dtype=np.float64)
         active = list(range(X_arr.shape[1]))
         corr = _corr(X_arr)
@@ -134,9 +145,17 @@ class StepwiseSelector(_Selector):
         Stop forward selection at this many features.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "direction": [StrOptions({"forward", "backward"})],
+        "criterion": [StrOptions({"aic", "bic"})],
+        "sign": [StrOptions({"negative", "positive", "none"})],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
     def __init__(
         self,
         direction: str = "forward",
+        *,
         criterion: str = "bic",
         sign: str = "negative",
         max_features: int | None = None,
@@ -155,6 +174,7 @@ class StepwiseSelector(_Selector):
         return float(penalty - 2.0 * loglik)
 
     def fit(self, X: Any, y: Any) -> StepwiseSelector:
+        self._validate_params()
         if self.direction not in ("forward", "backward"):
             raise ValueError(f"direction must be 'forward' or 'backward', got {self.direction!r}")
         if self.criterion not in ("aic", "bic"):

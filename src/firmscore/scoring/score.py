@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from firmscore.engines import DuckDBEngine
 from firmscore.ledger import EvidenceLedger
+from firmscore.model.reasons import principal_reasons
 from firmscore.scoring.bundle import ModelBundle, current_model
 from firmscore.scoring.data import feature_frame, feature_metadata
 from firmscore.scoring.evidence import install_evidence
@@ -92,7 +93,7 @@ def score_enterprises(
     X, feature_meta = feature_frame(home, as_of)
     say(f"scoring {len(X):,} firms with model {bundle.model_id[:12]} / 评分")
     out = bundle.apply(X)
-    reasons = bundle.card.reasons(X, feature_metadata(), max_reasons)
+    reasons = principal_reasons(bundle.card, X, feature_metadata(), max_reasons)
 
     say("evidence and receipts / 证据与回执")
     engine = DuckDBEngine(home)

@@ -69,7 +69,7 @@ def train_model(
     say(f"scorecard on {len(X_dev):,} firms ({int(y_dev.sum()):,} defaults) / 评分卡训练")
     card = Scorecard(dimensions=_dimensions(meta, list(X.columns)), name=f"firmscore-sme-{as_of.isoformat()}")
     card.fit(X_dev, y_dev.to_numpy())
-    dev_score = card.score(X_dev)
+    dev_score = card.points(X_dev)
     calibrator = LogisticCalibrator(long_run_default_rate=long_run_default_rate).fit(dev_score, y_dev.to_numpy())
     scale = MasterScale.geometric()
     used = card.card_.feature_names

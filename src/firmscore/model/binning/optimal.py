@@ -13,12 +13,14 @@ the optimisation never merges. Everything is counted with ``np.searchsorted`` an
 
 from __future__ import annotations
 
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from firmscore.datamodel.specials import SPECIAL_CODES
@@ -84,9 +86,26 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         :mod:`firmscore.model.binning.refine`).
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "name": [str],
+        "dtype": [StrOptions({"numerical", "categorical"})],
+        "monotonic_trend": [StrOptions({*TRENDS, "auto"})],
+        "max_n_prebins": [Interval(Integral, 2, None, closed="left")],
+        "min_bin_size": [Interval(Real, 0, 0.5, closed="left")],
+        "max_n_bins": [Interval(Integral, 1, None, closed="left"), None],
+        "min_n_events": [Interval(Integral, 0, None, closed="left")],
+        "min_n_nonevents": [Interval(Integral, 0, None, closed="left")],
+        "special_codes": ["array-like", None],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "auto_min_gain": [Interval(Real, 0, None, closed="left")],
+        "auto_min_stat": [Interval(Real, 0, None, closed="left")],
+        "refine": ["boolean"],
+    }
+
     def __init__(
         self,
         name: str = "x",
+        *,
         dtype: str = "numerical",
         monotonic_trend: str = "auto",
         max_n_prebins: int = 50,
@@ -150,6 +169,7 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         The indices are exactly those :meth:`transform` (``metric="indices"``) would give: they
         come from the same pre-bin assignment, mapped through the chosen cuts.
         """
+        self._validate_params()
         self._check_params()
         values = _one_column(x, self.name)
         n = len(values)

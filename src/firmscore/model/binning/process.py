@@ -7,7 +7,7 @@ fitted state is a mapping feature → :class:`FittedBinning`, serialisable to JS
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -48,9 +48,18 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         Defaults for every feature; see :class:`OptimalBinning`.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "variable_names": [list, None],
+        "categorical_variables": [list, None],
+        "special_codes": ["array-like", None],
+        "binning_fit_params": [dict, None],
+        **{k: v for k, v in OptimalBinning._parameter_constraints.items() if k in _SHARED_PARAMS},
+    }
+
     def __init__(
         self,
         variable_names: list[str] | None = None,
+        *,
         categorical_variables: list[str] | None = None,
         special_codes: Any = None,
         binning_fit_params: dict[str, dict[str, Any]] | None = None,
@@ -106,6 +115,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         return self._fit(X, y, keep_indices=True)
 
     def _fit(self, X: pd.DataFrame, y: Any, keep_indices: bool) -> dict[str, Any]:
+        self._validate_params()
         if not isinstance(X, pd.DataFrame):
             raise TypeError("BinningProcess.fit expects a pandas DataFrame with named columns")
         names = [str(c) for c in (self.variable_names or list(X.columns))]

@@ -24,8 +24,8 @@ OUT_OF_TIME_LABEL = "跨期样本 / out-of-time"
 
 def _enterprise_score(model: Any, X: pd.DataFrame) -> npt.NDArray[np.float64] | None:
     """The 1000–2000 score of a fitted scorecard (it has a ``card_``), else ``None``."""
-    if hasattr(model, "card_") and callable(getattr(model, "score", None)):
-        return np.asarray(model.score(X), dtype=np.float64)
+    if hasattr(model, "card_") and callable(getattr(model, "points", None)):
+        return np.asarray(model.points(X), dtype=np.float64)
     return None
 
 

@@ -8,8 +8,9 @@
 
 The readers detect the dialect from each file's header instead of trusting its name, and report
 what they could not read: a malformed row is skipped and described (file, line, field) in
-:attr:`PublicDataset.problems`, or raised at once with ``strict=True``. They live here, next to the
-benchmarks that use them, because they produce a model matrix, not canonical records.
+:attr:`PublicDataset.problems`, or raised at once with ``strict=True``. They live in
+``firmscore.datasets`` (file I/O), apart from ``firmscore.model`` (estimators, no I/O), because they
+produce a model matrix for the benchmarks, not canonical records.
 """
 
 from __future__ import annotations
