@@ -20,7 +20,7 @@ from itertools import groupby
 from firmscore.i18n import both
 from firmscore.ledger import proofs
 from firmscore.ledger.bundles import BundleError, split_bundle
-from firmscore.ledger.checkpoint import CheckpointError, NoteVerifier, verify_checkpoint
+from firmscore.ledger.checkpoint import CheckpointError, Keyring, verify_checkpoint
 from firmscore.ledger.hasher import HASH_SIZE, hash_children, hash_leaves
 from firmscore.ledger.storage.base import SqlStorage, TileRow
 from firmscore.ledger.tiles import (
@@ -219,7 +219,7 @@ def _check_tiles(storage: SqlStorage, size: int, report: LedgerVerifyReport) -> 
 
 
 def _check_roots(
-    storage: SqlStorage, verifier: NoteVerifier | None, states: list[tuple[int, bytes]], report: LedgerVerifyReport
+    storage: SqlStorage, verifier: Keyring | None, states: list[tuple[int, bytes]], report: LedgerVerifyReport
 ) -> None:
     """Recompute the root at every recorded size; compare with states and signed checkpoints."""
     tree = _StoredTree(storage)
@@ -254,7 +254,7 @@ def _check_roots(
             report.add("root_mismatch", f"checkpoint@{n}", "ledger.root_mismatch", size=n)
 
 
-def check_trusted(storage: SqlStorage, verifier: NoteVerifier, note: str, report: LedgerVerifyReport) -> None:
+def check_trusted(storage: SqlStorage, verifier: Keyring, note: str, report: LedgerVerifyReport) -> None:
     """Compare the stored log with a checkpoint kept outside the database (a witness, a client, a receipt).
 
     Only this catches an attacker who truncated the log *and* deleted the newer states and
@@ -278,7 +278,7 @@ def check_trusted(storage: SqlStorage, verifier: NoteVerifier, note: str, report
 
 
 def audit_log(
-    storage: SqlStorage, verifier: NoteVerifier | None = None, progress: Progress | None = None
+    storage: SqlStorage, verifier: Keyring | None = None, progress: Progress | None = None
 ) -> LedgerVerifyReport:
     """Re-hash the whole Merkle log (leaves, tiles, roots, checkpoints) and report every problem."""
     started = time.perf_counter()

@@ -10,7 +10,7 @@ index (:mod:`~firmscore.ledger.log`), signs a checkpoint for every batch
 from __future__ import annotations
 
 import json
-import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,13 +22,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from firmscore.config import default_home
+from firmscore.config import key_dir as config_key_dir
 from firmscore.datamodel import RecordType
 from firmscore.i18n import both
 from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
 from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log, check_trusted
-from firmscore.ledger.checkpoint import CheckpointSigner, NoteVerifier, SignedCheckpoint, parse_checkpoint
+from firmscore.ledger.checkpoint import CheckpointSigner, Keyring, NoteVerifier, SignedCheckpoint, parse_checkpoint
 from firmscore.ledger.encoding import commitment, commitment_leaf, encode_table, record_id_marker
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
+from firmscore.ledger.keys import PUBLIC_FILE, Say, load_keyring, load_signer, migrate_from_home
 from firmscore.ledger.log import MerkleLog, utc_now
 from firmscore.ledger.sealing import seal, unseal
 from firmscore.ledger.storage import open_storage
@@ -36,8 +38,11 @@ from firmscore.ledger.storage.base import RecordRow, SqlStorage
 from firmscore.ledger.storage.sqlite import SqliteStorage
 from firmscore.store.home import DataHome
 
-ENV_KEY_DIR = "FIRMSCORE_LEDGER_KEYS"
 LEDGER_FILE = "ledger.db"
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 class LedgerError(LookupError):
@@ -110,35 +115,39 @@ class EvidenceLedger:
     storage:
         The database holding the log (see :func:`firmscore.ledger.storage.open_storage`).
     key_dir:
-        Folder of the checkpoint signing key (created on first use, private key mode 0600).
+        Folder of the checkpoint signing key and published keyring (:mod:`~firmscore.ledger.keys`),
+        outside the data home; created on first use unless ``create_key`` is false.
     """
 
-    def __init__(self, storage: SqlStorage, key_dir: Path) -> None:
+    def __init__(self, storage: SqlStorage, key_dir: Path, *, create_key: bool = True) -> None:
         self.storage = storage
         self.key_dir = Path(key_dir)
-        self.signer = CheckpointSigner.load_or_create(self.key_dir)
+        self._signer = load_signer(self.key_dir) if create_key else None
         self.log = MerkleLog(storage)
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def for_home(cls, home: DataHome) -> EvidenceLedger:
-        """The ledger of a data home: SQLite file and keys under ``<home>/ledger/``."""
+    def for_home(cls, home: DataHome, *, create_key: bool = True, say: Say | None = None) -> EvidenceLedger:
+        """The ledger of a data home: SQLite file under ``<home>/ledger/``, keys in :func:`config.key_dir`.
+
+        A signing key that an older version kept in ``<home>/ledger/`` is moved out first, with a message.
+        """
         folder = home.subdir("ledger")
-        return cls(SqliteStorage(folder / LEDGER_FILE), folder)
+        keys = config_key_dir(home.root)
+        migrate_from_home(folder, keys, say or _warn)
+        return cls(SqliteStorage(folder / LEDGER_FILE), keys, create_key=create_key)
 
     @classmethod
     def connect(cls, url: str, key_dir: Path | str | None = None) -> EvidenceLedger:
         """A ledger at ``sqlite:///path`` or ``postgresql://...`` (``?schema=NAME`` for its own schema).
 
-        Keys default to the SQLite file's folder, else ``$FIRMSCORE_LEDGER_KEYS``, else
-        ``<default home>/ledger``.
+        Keys default to :func:`firmscore.config.key_dir` of the SQLite file's folder (beside it, never
+        in it), else of the default home.
         """
         storage = open_storage(url)
         if key_dir is None:
-            if isinstance(storage, SqliteStorage):
-                key_dir = storage.path.parent
-            else:
-                key_dir = os.environ.get(ENV_KEY_DIR) or default_home() / "ledger"
+            base = storage.path.parent if isinstance(storage, SqliteStorage) else default_home()
+            key_dir = config_key_dir(base)
         return cls(storage, Path(key_dir))
 
     def close(self) -> None:
@@ -157,12 +166,28 @@ class EvidenceLedger:
         return self.log.size
 
     @property
+    def signer(self) -> CheckpointSigner:
+        """The private key; loaded on first use so that a verifier without it can still audit."""
+        if self._signer is None:
+            self._signer = load_signer(self.key_dir, create=False)
+        return self._signer
+
+    @property
+    def keyring(self) -> Keyring:
+        """The published keys (``checkpoint.pub`` in the key folder): what every verification uses."""
+        ring = load_keyring(self.key_dir)
+        if ring is None:
+            raise LedgerError("ledger.no_key", path=self.key_dir / PUBLIC_FILE)
+        return ring
+
+    @property
     def verifier(self) -> NoteVerifier:
-        return self.signer.verifier
+        """The current published key."""
+        return self.keyring.current
 
     def public_key(self) -> str:
-        """The checkpoint key in note verifier-key form (``name+keyhash+base64key``)."""
-        return self.verifier.encode()
+        """The published keyring in note verifier-key form (``name+keyhash+base64key``), current key first."""
+        return self.keyring.encode().rstrip("\n")
 
     # ------------------------------------------------------------------ appending
     def append_records(self, record_type: str, table: pa.Table) -> npt.NDArray[np.int64]:
@@ -338,9 +363,9 @@ class EvidenceLedger:
         ``trusted`` are checkpoint notes kept outside the database (by clients, witnesses, score
         receipts); each must still match the stored log, which catches truncation of the log.
         """
-        report = audit_log(self.storage, self.verifier, progress)
+        report = audit_log(self.storage, self.keyring, progress)
         for note in trusted:
-            check_trusted(self.storage, self.verifier, note, report)
+            check_trusted(self.storage, self.keyring, note, report)
         self._check_records(report)
         self.storage.end_read()
         return report

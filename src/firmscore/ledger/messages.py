@@ -58,6 +58,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ledger.proof_ok": ("证明有效", "proof verifies"),
     "ledger.proof_bad": ("证明无效: {detail}", "proof does NOT verify: {detail}"),
     "ledger.verifying": ("正在校验账本", "verifying the ledger"),
+    "ledger.key_moved": (
+        "检查点签名私钥已从数据目录 {home} 移出到 {keys} (私钥不得与数据放在一起)",
+        "the checkpoint signing key was moved out of the data home, {home} -> {keys} (keys never live with the data)",
+    ),
+    "ledger.key_conflict": (
+        "数据目录中的旧签名私钥 {home} 与密钥目录中的 {keys} 不同, 请人工核对",
+        "the old signing key in the data home {home} differs from {keys} in the key folder; reconcile them by hand",
+    ),
+    "ledger.no_key": (
+        "没有已发布的检查点公钥 ({path}), 无法验证签名",
+        "no published checkpoint key ({path}): signatures cannot be verified",
+    ),
 }
 
 i18n.register(MESSAGES)
