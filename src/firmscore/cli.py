@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.ingest.commands",
     "firmscore.store.commands",
     "firmscore.ledger.commands",
+    "firmscore.witness.commands",
     "firmscore.features.commands",
     "firmscore.graph.commands",
     "firmscore.scoring.commands",

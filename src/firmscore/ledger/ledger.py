@@ -28,6 +28,7 @@ from firmscore.i18n import both
 from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
 from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log, check_trusted
 from firmscore.ledger.checkpoint import CheckpointSigner, Keyring, NoteVerifier, SignedCheckpoint, parse_checkpoint
+from firmscore.ledger.cosignature import add_signature_lines
 from firmscore.ledger.encoding import commitment, commitment_leaf, encode_table, record_id_marker
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
 from firmscore.ledger.keys import PUBLIC_FILE, Say, load_keyring, load_signer, migrate_from_home
@@ -36,6 +37,7 @@ from firmscore.ledger.sealing import seal, unseal
 from firmscore.ledger.storage import open_storage
 from firmscore.ledger.storage.base import RecordRow, SqlStorage
 from firmscore.ledger.storage.sqlite import SqliteStorage
+from firmscore.ledger.witnessing import Witness, WitnessError, cosign_checkpoint, fetch_witnessed, load_witnesses
 from firmscore.store.home import DataHome
 
 LEDGER_FILE = "ledger.db"
@@ -105,6 +107,22 @@ def prepare_leaves(record_type: str, table: pa.Table) -> PreparedLeaves:
     arrays = [pa.array(batch.record_ids, pa.string()), pa.array(leaves, pa.binary()), pa.array(keys, pa.binary()),
               pa.array(salts, pa.binary()), pa.array(cts, pa.binary())]
     return PreparedLeaves(rt, pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA))
+
+
+def _lines_of(note: str, name: str) -> str:
+    """The signature lines of ``name`` in a note."""
+    sigs = note.split("\n\n", 1)[1] if "\n\n" in note else ""
+    return "".join(line + "\n" for line in sigs.splitlines() if line.split(" ")[1:2] == [name])
+
+
+@dataclass(frozen=True, kw_only=True)
+class WitnessedCheckpoint:
+    """The current checkpoint with the cosignatures the configured witnesses gave it."""
+
+    checkpoint: SignedCheckpoint
+    note: str
+    cosigners: list[str]
+    refused: list[tuple[str, str]]
 
 
 class EvidenceLedger:
@@ -356,16 +374,72 @@ class EvidenceLedger:
         assert erasure is not None
         return erasure
 
+    # ------------------------------------------------------------------ witnesses
+    @property
+    def witnesses(self) -> list[Witness]:
+        """The witnesses configured in the key folder (``witnesses.json``)."""
+        return load_witnesses(self.key_dir)
+
+    def witness(self) -> WitnessedCheckpoint:
+        """Submit the current checkpoint to every configured witness; the note with every cosignature.
+
+        A witness that refuses or cannot be reached is reported in ``refused`` (the note then lacks
+        its cosignature); nothing is retried later automatically.
+        """
+        cp = self.checkpoint()
+        note, cosigners, refused = cp.note, [], []
+        for w in self.witnesses:
+            try:
+                got = cosign_checkpoint(self, w)
+            except WitnessError as exc:
+                refused.append((w.name, str(exc)))
+                continue
+            note = add_signature_lines(note, _lines_of(got, w.name))
+            cosigners.append(w.name)
+        return WitnessedCheckpoint(checkpoint=cp, note=note, cosigners=cosigners, refused=refused)
+
+    def cosigned_checkpoint(self) -> str | None:
+        """The newest checkpoint any witness cosigned, with every cosignature kept for that size."""
+        rows = self.storage.iter_cosigned()
+        self.storage.end_read()
+        if not rows:
+            return None
+        size = rows[-1][0]
+        at = [(w, n) for s, w, n in rows if s == size]
+        note = at[0][1]
+        for w, n in at[1:]:
+            note = add_signature_lines(note, _lines_of(n, w))
+        return note
+
     # ------------------------------------------------------------------ verification
-    def verify_all(self, progress: Progress | None = None, trusted: Sequence[str] = ()) -> LedgerVerifyReport:
+    def verify_all(
+        self, progress: Progress | None = None, trusted: Sequence[str] = (), *, ask_witnesses: bool = True
+    ) -> LedgerVerifyReport:
         """Re-hash the whole store and name every leaf, node, root, checkpoint or record entry that is wrong.
 
-        ``trusted`` are checkpoint notes kept outside the database (by clients, witnesses, score
-        receipts); each must still match the stored log, which catches truncation of the log.
+        ``trusted`` are checkpoint notes kept outside the database (by clients, score receipts);
+        with ``ask_witnesses`` every checkpoint each configured witness cosigned is fetched from it.
+        The stored log must extend each of them (a consistency proof from its size to the current
+        tree), which catches truncation, forks and rewrites even when every local checkpoint was
+        deleted and the database re-signed.
         """
-        report = audit_log(self.storage, self.keyring, progress)
+        ring = self.keyring
+        report = audit_log(self.storage, ring, progress)
         for note in trusted:
-            check_trusted(self.storage, self.keyring, note, report)
+            check_trusted(self.storage, ring, note, report)
+        for _size, name, note in self.storage.iter_cosigned():
+            check_trusted(self.storage, ring, note, report, source=f"cosigned:{name}")
+        if ask_witnesses:
+            for w in self.witnesses:
+                report.witnesses.append(w.name)
+                try:
+                    notes = fetch_witnessed(w, ring.name)
+                except WitnessError as exc:
+                    report.add("witness_unreachable", w.name, "ledger.witness_unreachable", witness=w.name,
+                               detail=str(exc))
+                    continue
+                for note in notes:
+                    check_trusted(self.storage, ring, note, report, source=w.name, cosigner=w.key)
         self._check_records(report)
         self.storage.end_read()
         return report
