@@ -241,7 +241,9 @@ def _check_roots(
         if root_at(n) != root:
             report.add("root_mismatch", f"state@{n}", "ledger.root_mismatch", size=n)
     state_sizes = {n for n, _ in states}
+    signed_sizes: set[int] = set()
     for n, note in storage.iter_checkpoints():
+        signed_sizes.add(n)
         report.checkpoints_checked += 1
         if n not in state_sizes:
             report.add("state_removed", str(n), "ledger.state_removed", size=n)
@@ -256,6 +258,9 @@ def _check_roots(
             report.add("checkpoint_invalid", str(n), "ledger.checkpoint_invalid", size=n, detail="size differs")
         elif root_at(n) != cp.root:
             report.add("root_mismatch", f"checkpoint@{n}", "ledger.root_mismatch", size=n)
+    # every batch of a signed ledger commits its state with its checkpoint (a bare Merkle log has none)
+    for n in sorted(state_sizes - signed_sizes) if verifier is not None else []:
+        report.add("checkpoint_removed", str(n), "ledger.checkpoint_removed", size=n)
 
 
 def check_trusted(

@@ -106,3 +106,13 @@ class LookupResult:
     @property
     def erased(self) -> bool:
         return self.erasure is not None
+
+
+def verify_leaf_proof(
+    note: str, keyring: NoteVerifier | Keyring, leaf_index: int, leaf_data: bytes, proof: list[bytes]
+) -> SignedCheckpoint:
+    """Check a downloaded proof: ``note`` is signed by a published key and ``leaf_data`` is leaf ``leaf_index``
+    under its root. Returns the checkpoint; raises ``CheckpointError`` or ``ProofError`` otherwise."""
+    cp = verify_checkpoint(note, keyring)
+    verify_inclusion(leaf_index, cp.size, hash_leaf(leaf_data), proof, cp.root)
+    return cp

@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+import rfc8785
 
 from firmscore.config import default_home
 from firmscore.config import key_dir as config_key_dir
@@ -271,6 +273,36 @@ class EvidenceLedger:
         first = self.log.append(datas, before_commit=write_index) if datas else self.log.size
         return np.asarray([known[rid] if o < 0 else first + o for rid, o in zip(ids, offsets, strict=True)],
                           dtype=np.int64)
+
+    def append_statements(self, kind: str, records: Sequence[dict[str, Any]]) -> npt.NDArray[np.int64]:
+        """Log documents the platform itself issues (e.g. ``kind="score"``): one clear leaf each, one batch.
+
+        Each document needs a ``record_id``; the leaf is ``RFC8785({"v": 1, "type": kind, "record": doc})``,
+        the shape of a record leaf, so the audit's record-index check covers them too. ``kind`` must not
+        be a record type.
+        """
+        if kind in {rt.value for rt in RecordType}:
+            raise ValueError(f"{kind!r} is a record type, not a statement kind")
+        ids = [str(r["record_id"]) for r in records]
+        leaves = [rfc8785.dumps({"v": 1, "type": kind, "record": r}) for r in records]
+        none: list[bytes | None] = [None] * len(ids)
+        table = pa.Table.from_arrays(
+            [pa.array(ids, pa.string()), pa.array(leaves, pa.binary()), pa.array(none, pa.binary()),
+             pa.array(none, pa.binary()), pa.array(none, pa.binary())], schema=PREPARED_SCHEMA)
+        return self.append_prepared(PreparedLeaves(kind, table))
+
+    def read_leaf(self, index: int) -> bytes | None:
+        """The bytes of leaf ``index`` as stored (``None`` when missing)."""
+        got = self.storage.read_leaf(index)
+        self.storage.end_read()
+        return got
+
+    def prove_leaf(self, index: int, tree_size: int) -> list[bytes]:
+        """Inclusion proof of leaf ``index`` in the tree of ``tree_size`` (by position, not via the record index)."""
+        self.log.refresh()
+        if not 0 <= index < tree_size <= self.log.size:
+            raise ValueError(f"leaf {index} is not in a tree of size {tree_size} (log size {self.log.size})")
+        return self.log.inclusion_proof(index, tree_size)
 
     # ------------------------------------------------------------------ checkpoints and proofs
     def checkpoint(self, tree_size: int | None = None) -> SignedCheckpoint:

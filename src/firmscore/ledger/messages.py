@@ -61,6 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "give the new keyring to every witness (firmscore witness trust FILE)",
     ),
     "ledger.unreadable": ("账本无法读取: {detail}", "the ledger cannot be read: {detail}"),
+    "ledger.checkpoint_removed": (
+        "规模 {size} 的树状态没有签名检查点 (检查点被删除)",
+        "the tree state at size {size} has no signed checkpoint (the checkpoint was deleted)",
+    ),
     "ledger.state_removed": ("规模 {size} 的树状态缺失", "tree state at size {size} is missing"),
     "ledger.checkpoint_invalid": (
         "规模 {size} 的检查点无效: {detail}",

@@ -94,7 +94,8 @@ def verify_score_cmd(
     t.add_column("")
     t.add_column("结果 / result")
     for c in res.checks:
-        t.add_row(c["check"], "[green]✓[/green]" if c["ok"] else "[red]✗[/red]", f"{c['zh']}\n{c['en']}")
+        mark = "[green]✓[/green]" if c["ok"] else ("[yellow]–[/yellow]" if c["skipped"] else "[red]✗[/red]")
+        t.add_row(c["check"], mark, f"{c['zh']}\n{c['en']}")
     console.print(t)
     if not res.ok:
         raise typer.Exit(1)
