@@ -172,3 +172,34 @@ def test_witness_serve_is_its_own_process(home: DataHome, tmp_path: Path) -> Non
             os.kill(proc.pid, signal.SIGINT)
             proc.wait(timeout=10)
     assert oct((state / "witness.key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_cli_init_witness_add_rotate(home: DataHome, witness: WitnessServer) -> None:
+    """The ledger commands around keys and witnesses, end to end through the CLI app."""
+    from typer.testing import CliRunner
+
+    from firmscore.cli import app
+
+    runner = CliRunner()
+    h = str(home.root)
+    ring = runner.invoke(app, ["ledger", "init", "--home", h])
+    assert ring.exit_code == 0, ring.output
+    witness.state.trust_log(ring.output)
+    key = witness.state.cosigner.verifier.encode()
+    assert runner.invoke(app, ["ledger", "witness-add", witness.url, key, "--home", h]).exit_code == 0
+    with EvidenceLedger.for_home(home) as led:
+        _grow(led, 20, 0)
+    out = runner.invoke(app, ["ledger", "checkpoint", "--home", h])
+    assert out.exit_code == 0 and "\u2014 witness.test/w1 " in out.output, out.output
+    rotated = runner.invoke(app, ["ledger", "rotate-key", "--home", h])
+    assert rotated.exit_code == 0 and "signed up to size 20" in rotated.output, rotated.output
+    new_ring = runner.invoke(app, ["ledger", "pubkey", "--home", h]).output
+    assert "retired-after=20" in new_ring
+    with EvidenceLedger.for_home(home) as led:
+        _grow(led, 5, 20)
+    refused = runner.invoke(app, ["ledger", "checkpoint", "--home", h])
+    assert refused.exit_code == 1 and "403" in refused.output  # the witness does not know the new key yet
+    witness.state.trust_log(new_ring)
+    assert runner.invoke(app, ["ledger", "checkpoint", "--home", h]).exit_code == 0
+    verified = runner.invoke(app, ["ledger", "verify", "--home", h])
+    assert verified.exit_code == 0 and "ledger intact" in verified.output, verified.output

@@ -126,6 +126,14 @@ def verify(
         raise typer.Exit(1)
 
 
+@ledger_app.command("init")
+def init(home: Path = HOME_OPTION) -> None:
+    """Create the ledger and its signing key (in the key folder); print the published keyring. 初始化账本。"""
+    dh = DataHome.open(home)
+    with EvidenceLedger.for_home(dh, say=lambda m: Console(stderr=True).print(m)) as led:
+        typer.echo(led.public_key())
+
+
 @ledger_app.command("checkpoint")
 def checkpoint(
     home: Path = HOME_OPTION,
