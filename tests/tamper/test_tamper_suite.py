@@ -96,3 +96,26 @@ def test_verify_score_cli_never_crashes_on_hostile_input(scored: Scored, copy: D
     assert "✗" in out.output
     bad = CliRunner().invoke(app, ["ledger", "verify", "--home", str(copy.root)])
     assert bad.exit_code == 1 and "ledger_unreadable" in bad.output, bad.output
+
+
+def test_firm_receipt_verifies_with_the_published_keys_alone(scored: Scored) -> None:
+    """What the service hands a firm: its score leaf, proof and cosigned checkpoint, checkable offline."""
+    from firmscore.ledger import ProofError
+    from firmscore.scoring import read_scores
+    from firmscore.scoring.receipt import firm_receipt, verify_firm_receipt
+
+    scores, receipt = read_scores(scored.home, AS_OF)
+    row = scores.loc[scored.enterprise_id].to_dict()
+    with EvidenceLedger.for_home(scored.home, create_key=False) as led:
+        doc = firm_receipt(led, receipt, row)
+        ring = led.keyring
+        witness_key = led.witnesses[0].key
+    cp = verify_firm_receipt(doc, ring)
+    assert cp.size == int(row["checkpoint_size"]) and witness_key.verify(doc["checkpoint"]) > 0
+    cut = {**doc, "evidence_leaves": doc["evidence_leaves"][:3]}
+    with pytest.raises(ValueError, match="evidence list"):
+        verify_firm_receipt(cut, ring)
+    edited = {**doc, "score_leaf": {**doc["score_leaf"], "data": doc["score_leaf"]["data"].replace(
+        '"score":', '"score":1')}}
+    with pytest.raises(ProofError):
+        verify_firm_receipt(edited, ring)

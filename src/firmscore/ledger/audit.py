@@ -282,12 +282,16 @@ def check_trusted(
     report.trusted_checked += 1
     try:
         cp = verify_checkpoint(note, verifier)
-        if cosigner is not None:
-            cosigner.verify(note)
-    except CheckpointError as exc:
-        kind = "cosignature_invalid" if cosigner is not None else "checkpoint_invalid"
-        report.add(kind, source, "ledger.checkpoint_invalid", size=source, detail=str(exc))
+    except CheckpointError as exc:  # kept by a witness or a client, yet no published key signed it: keys swapped
+        report.add("checkpoint_invalid", source, "ledger.checkpoint_invalid", size=source, detail=str(exc))
         return
+    if cosigner is not None:
+        try:
+            cosigner.verify(note)
+        except CheckpointError as exc:
+            report.add("cosignature_invalid", f"{source}@{cp.size}", "ledger.checkpoint_invalid", size=cp.size,
+                       detail=str(exc))
+            return
     where = f"{source}@{cp.size}"
     if cp.size == 0:
         return  # the empty tree is a prefix of every log

@@ -42,11 +42,12 @@ from firmscore.datamodel import RecordType
 from firmscore.features import compute_features
 from firmscore.features.evidence import evidence
 from firmscore.ledger import EvidenceLedger, verify_checkpoint
-from firmscore.ledger.checkpoint import Keyring, SignedCheckpoint
+from firmscore.ledger.checkpoint import CheckpointError, Keyring, SignedCheckpoint
 from firmscore.ledger.encoding import canonical_bytes, encode_table
 from firmscore.ledger.hasher import hash_leaf
 from firmscore.ledger.keys import load_keyring
-from firmscore.ledger.verify import verify_consistency, verify_inclusion
+from firmscore.ledger.verify import ProofError, verify_consistency, verify_inclusion
+from firmscore.model.artifact import ArtifactError
 from firmscore.scoring.bundle import ModelBundle, current_model
 from firmscore.scoring.data import as_frame
 from firmscore.scoring.receipt import SCORE_KIND, feature_hash, reasons_hash
@@ -117,7 +118,11 @@ def _few(items: list[Any], n: int = 5) -> str:
 
 # ---------------------------------------------------------------------- checks
 def check_receipt(ctx: _Context) -> Outcome:
-    scores, receipt = read_scores(ctx.home, ctx.as_of)
+    try:
+        scores, receipt = read_scores(ctx.home, ctx.as_of)
+    except Exception as exc:  # a missing, truncated or garbled scores file or receipt
+        what = f"{type(exc).__name__}: {exc}"
+        return False, f"存储的评分或回执无法读取: {what}", f"the stored scores or receipt cannot be read: {what}"
     if ctx.enterprise_id not in scores.index:
         where = scores_dir(ctx.home, ctx.as_of)
         return False, f"{where} 中没有该企业的评分", f"no score of this firm in {where}"
@@ -132,7 +137,11 @@ def check_checkpoint(ctx: _Context) -> Outcome:
     if ctx.keyring is None:
         where = key_dir(ctx.home.root)
         return False, f"没有已发布的账本公钥 ({where})", f"no published ledger key ({where}): nothing to verify with"
-    cp = verify_checkpoint(str(ctx.receipt["checkpoint"]), ctx.keyring)
+    try:
+        cp = verify_checkpoint(str(ctx.receipt["checkpoint"]), ctx.keyring)
+    except CheckpointError as exc:
+        return (False, f"回执的检查点不是由已发布的账本密钥签名: {exc}",
+                f"the receipt's checkpoint is not signed by a published ledger key: {exc}")
     ctx.checkpoint = cp
     return (True, f"检查点由已发布密钥签名 ({cp.size} 个叶子)",
             f"checkpoint signed by a published key ({cp.size} leaves)")
@@ -169,7 +178,12 @@ def check_consistency(ctx: _Context) -> Outcome:
         return (False, f"账本只有 {current.size} 个叶子, 回执的检查点有 {old.size} 个 (账本被截断)",
                 f"the ledger has {current.size} leaves, the receipt's checkpoint {old.size} (cut back)")
     proof = led.consistency(old.size, current.size).path if old.size < current.size else []
-    verify_consistency(old.size, current.size, old.root, current.root, proof)
+    try:
+        verify_consistency(old.size, current.size, old.root, current.root, proof)
+    except ProofError as exc:
+        return (False, f"当前账本 (规模 {current.size}) 不是回执检查点 (规模 {old.size}) 的延续: 账本被改写或分叉",
+                f"the ledger (size {current.size}) does not extend the receipt's checkpoint (size {old.size}): "
+                f"it was rewritten or forked ({exc})")
     return (True, f"账本 (规模 {current.size}) 是回执检查点 (规模 {old.size}) 的延续",
             f"the ledger (size {current.size}) extends the receipt's checkpoint (size {old.size})")
 
@@ -185,7 +199,11 @@ def check_score_leaf(ctx: _Context) -> Outcome:
     data = _led(ctx).read_leaf(index)
     if data is None:
         return False, f"评分叶子 {index} 不在账本中", f"score leaf {index} is not in the ledger"
-    _prove_under_receipt(ctx, index, data)
+    try:
+        _prove_under_receipt(ctx, index, data)
+    except ProofError:
+        return (False, f"评分叶子 {index} 不在回执检查点的树中", f"score leaf {index} is not included under the "
+                f"receipt's signed root")
     doc = json.loads(data.decode("utf-8"))
     if doc.get("type") != SCORE_KIND:
         return False, f"叶子 {index} 不是评分叶子", f"leaf {index} is not a score leaf"
@@ -304,7 +322,10 @@ def check_unlogged(ctx: _Context) -> Outcome:
 
 def check_model(ctx: _Context) -> Outcome:
     want = str(ctx.receipt["model_id"])
-    bundle = current_model(ctx.home, want)
+    try:
+        bundle = current_model(ctx.home, want)
+    except (ArtifactError, FileNotFoundError, ValueError) as exc:
+        return False, f"模型文件被改动或无法读取: {exc}", f"the model file was altered or cannot be read: {exc}"
     ctx.bundle = bundle
     ok = bundle.model_id == want == str(ctx.row["model_id"]) == str(ctx.logged.get("model_id", want))
     if not ok:
