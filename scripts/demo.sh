@@ -18,7 +18,8 @@ rm -f "$HOME_DIR.ring"
 "$FS" witness serve --state "$WITNESS_DIR" --port 0 > "$WITNESS_DIR/url" 2>/dev/null &
 WITNESS_PID=$!
 trap 'kill "$WITNESS_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 300); do [ -s "$WITNESS_DIR/url" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -s "$WITNESS_DIR/url" ] && break; sleep 0.5; done  # up to 5 min on a loaded machine
+[ -s "$WITNESS_DIR/url" ] || { echo "the witness did not start / 见证方未能启动" >&2; exit 1; }
 "$FS" ledger witness-add "$(head -1 "$WITNESS_DIR/url")" "$("$FS" witness pubkey --state "$WITNESS_DIR")" --home "$HOME_DIR"
 step "1. synthetic SME universe / 合成企业数据 ($N firms)"
 "$FS" synth --enterprises "$N" --seed "$SEED" --as-of "$AS_OF" --out "$HOME_DIR/incoming/synth"
