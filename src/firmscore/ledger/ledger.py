@@ -37,7 +37,7 @@ from firmscore.ledger.storage import open_storage
 from firmscore.ledger.storage.base import RecordRow, SqlStorage
 from firmscore.ledger.storage.sqlite import SqliteStorage
 from firmscore.store.home import DataHome
-from firmscore.store.keys import KeyRing
+from firmscore.store.keys import KeyRing, UnwrapError
 
 ENV_KEY_DIR = "FIRMSCORE_LEDGER_KEYS"
 LEDGER_FILE = "ledger.db"
@@ -325,7 +325,10 @@ class EvidenceLedger:
         self.storage.end_read()
         if secret is None:
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
-        key, salt, ct = self._unwrap(record_id, secret)
+        try:
+            key, salt, ct = self._unwrap(record_id, secret)
+        except UnwrapError as exc:
+            raise LedgerError("ledger.key_unavailable", record_id=record_id, detail=exc) from exc
         canonical = unseal(record_id, key, ct)
         if json.loads(proof.leaf_data)["commitment"] != commitment(salt, canonical):
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
