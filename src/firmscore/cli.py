@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.graph.commands",
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
+    "firmscore.decide.commands",
     "firmscore.admin.commands",
 )
 
