@@ -41,6 +41,7 @@ from firmscore.ledger.storage.base import RecordRow, SqlStorage
 from firmscore.ledger.storage.sqlite import SqliteStorage
 from firmscore.ledger.witnessing import Witness, WitnessError, cosign_checkpoint, fetch_witnessed, load_witnesses
 from firmscore.store.home import DataHome
+from firmscore.store.keys import KeyRing, UnwrapError
 
 LEDGER_FILE = "ledger.db"
 
@@ -137,38 +138,48 @@ class EvidenceLedger:
     key_dir:
         Folder of the checkpoint signing key and published keyring (:mod:`~firmscore.ledger.keys`),
         outside the data home; created on first use unless ``create_key`` is false.
+    kek_dir:
+        Folder of the key-encryption keys that wrap every sealed record's key and salt
+        (:class:`~firmscore.store.keys.KeyRing`; default ``key_dir``). Never the database's folder:
+        a copy of the database alone must decrypt nothing.
     """
 
-    def __init__(self, storage: SqlStorage, key_dir: Path, *, create_key: bool = True) -> None:
+    def __init__(
+        self, storage: SqlStorage, key_dir: Path, kek_dir: Path | None = None, *, create_key: bool = True
+    ) -> None:
         self.storage = storage
         self.key_dir = Path(key_dir)
         self._signer = load_signer(self.key_dir) if create_key else None
+        self.kek_dir = Path(kek_dir) if kek_dir is not None else self.key_dir
+        self.keys = KeyRing.load_or_create(self.kek_dir)
         self.log = MerkleLog(storage)
 
     # ------------------------------------------------------------------ opening
     @classmethod
     def for_home(cls, home: DataHome, *, create_key: bool = True, say: Say | None = None) -> EvidenceLedger:
-        """The ledger of a data home: SQLite file under ``<home>/ledger/``, keys in :func:`config.key_dir`.
+        """The ledger of a data home: SQLite file under ``<home>/ledger/``; signing key, keyring and
+        key-encryption keys in its key folder (:func:`firmscore.config.key_dir`), outside the home.
 
         A signing key that an older version kept in ``<home>/ledger/`` is moved out first, with a message.
         """
         folder = home.subdir("ledger")
         keys = config_key_dir(home.root)
         migrate_from_home(folder, keys, say or _warn)
-        return cls(SqliteStorage(folder / LEDGER_FILE), keys, create_key=create_key)
+        return cls(SqliteStorage(folder / LEDGER_FILE), keys, kek_dir=keys, create_key=create_key)
 
     @classmethod
     def connect(cls, url: str, key_dir: Path | str | None = None) -> EvidenceLedger:
         """A ledger at ``sqlite:///path`` or ``postgresql://...`` (``?schema=NAME`` for its own schema).
 
-        Keys default to :func:`firmscore.config.key_dir` of the SQLite file's folder (beside it, never
-        in it), else of the default home.
+        Keys (signing key, keyring, key-encryption keys) are in ``key_dir`` when it is given, else in
+        :func:`firmscore.config.key_dir` of the SQLite file's folder (``$FIRMSCORE_KEY_DIR`` or
+        ``<folder>.keys``, beside it, never in it), else of the default home.
         """
         storage = open_storage(url)
         if key_dir is None:
             base = storage.path.parent if isinstance(storage, SqliteStorage) else default_home()
             key_dir = config_key_dir(base)
-        return cls(storage, Path(key_dir))
+        return cls(storage, Path(key_dir), kek_dir=Path(key_dir))
 
     def close(self) -> None:
         self.storage.close()
@@ -261,12 +272,16 @@ class EvidenceLedger:
                 (ids[i], first + offsets[i], rt, 0 if keys[i] is None else 1) for i in order
             ]
             self.storage.insert_records(record_rows)
-            sealed_rows = [
-                (ids[i], k, s, c) for i in order if (k := keys[i]) is not None and (s := salts[i]) is not None
-                and (c := cts[i]) is not None
-            ]
-            if sealed_rows:
-                self.storage.insert_sealed(sealed_rows)
+            sealed = [i for i in order if keys[i] is not None]
+            if sealed:
+                sids = [ids[i] for i in sealed]
+                # envelope encryption: the database holds each record's key and salt wrapped by the KEK only
+                wrapped_keys = self.keys.wrap_many("record_key", sids, [keys[i] for i in sealed])
+                wrapped_salts = self.keys.wrap_many("salt", sids, [salts[i] for i in sealed])
+                self.storage.insert_sealed([
+                    (rid, k, sa, cts[i])
+                    for rid, k, sa, i in zip(sids, wrapped_keys, wrapped_salts, sealed, strict=True)
+                ])
             cp = self.signer.sign(new_size, new_root)
             self.storage.insert_checkpoint(new_size, cp.note, utc_now())
 
@@ -376,18 +391,28 @@ class EvidenceLedger:
         self.storage.end_read()
         if secret is None:
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
-        key, salt, ct = secret
+        try:
+            key, salt, ct = self._unwrap(record_id, secret)
+        except UnwrapError as exc:
+            raise LedgerError("ledger.key_unavailable", record_id=record_id, detail=exc) from exc
         canonical = unseal(record_id, key, ct)
         if json.loads(proof.leaf_data)["commitment"] != commitment(salt, canonical):
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
         return LookupResult(record_id, proof.record_type, proof, json.loads(canonical)["record"])
 
+    def _unwrap(self, record_id: str, secret: tuple[bytes, bytes, bytes]) -> tuple[bytes, bytes, bytes]:
+        """A sealed record's (key, salt, ciphertext) with key and salt unwrapped by the KEK."""
+        key, salt, ct = secret
+        return self.keys.unwrap("record_key", record_id, key), self.keys.unwrap("salt", record_id, salt), ct
+
     def erase(self, record_id: str, rule: str, on_date: date | str) -> Erasure:
         """Crypto-shred a sealed record: destroy its key, salt and ciphertext and record a tombstone.
 
         The leaf (a salted commitment) stays, so the log and every checkpoint still verify, but no
-        one can recover or even confirm a guess of the content any more. Erasing twice returns the
-        first erasure.
+        one can recover or even confirm a guess of the content any more. Deleted rows are
+        overwritten with zeros (SQLite ``secure_delete``) and the WAL is folded in and truncated, so
+        the database files keep no copy. Erasing twice returns the first erasure. (The record's
+        copies in the data home are removed by :func:`firmscore.ledger.erasure.erase_record`.)
         """
         _, _, _, sealed = self._record(record_id)
         if not sealed:
@@ -401,6 +426,7 @@ class EvidenceLedger:
         with self.storage.transaction():
             self.storage.delete_sealed(record_id)
             self.storage.insert_tombstone(record_id, rule, on, utc_now())
+        self.storage.shred_freed_pages()
         erasure = self._erasure(record_id)
         self.storage.end_read()
         assert erasure is not None
@@ -442,6 +468,34 @@ class EvidenceLedger:
         for w, n in at[1:]:
             note = add_signature_lines(note, _lines_of(n, w))
         return note
+
+    def rewrap_keys(self, progress: Progress | None = None) -> int:
+        """Re-wrap every stored record key and salt under the current KEK (after :meth:`KeyRing.rotate`).
+
+        Also wraps secrets stored in clear by versions before envelope encryption. Returns how many
+        records were re-wrapped; afterwards :meth:`KeyRing.retire` may forget the old KEKs.
+        """
+        done, after, page = 0, "", 10_000
+        while True:
+            rows = self.storage.record_keys_after(after, page)
+            self.storage.end_read()
+            if not rows:
+                break
+            after = rows[-1][0]
+            stale = [(rid, k, s) for rid, k, s in rows if self.keys.needs_rewrap(k) or self.keys.needs_rewrap(s)]
+            if stale:
+                rids = [r for r, _, _ in stale]
+                plain_keys = [self.keys.unwrap("record_key", r, k) for r, k, _ in stale]
+                plain_salts = [self.keys.unwrap("salt", r, s) for r, _, s in stale]
+                new = list(zip(rids, self.keys.wrap_many("record_key", rids, plain_keys),
+                               self.keys.wrap_many("salt", rids, plain_salts), strict=True))
+                with self.storage.transaction():
+                    self.storage.replace_record_keys(new)
+                done += len(new)
+            if progress:
+                progress(len(rows))
+        self.storage.shred_freed_pages()
+        return done
 
     # ------------------------------------------------------------------ verification
     def verify_all(
@@ -498,13 +552,12 @@ class EvidenceLedger:
             for index in sorted(set(leaves) - seen):
                 report.add("record_missing", str(index), "ledger.record_missing", index=index)
 
-    @staticmethod
-    def _sealed_ok(rid: str, leaf: bytes, secret: tuple[bytes, bytes, bytes] | None, erased: bool) -> bool:
+    def _sealed_ok(self, rid: str, leaf: bytes, secret: tuple[bytes, bytes, bytes] | None, erased: bool) -> bool:
         """Sealed content decrypts and matches the leaf's commitment, or was erased with a tombstone."""
         if secret is None:
             return erased
-        key, salt, ct = secret
         try:
+            key, salt, ct = self._unwrap(rid, secret)
             return bool(json.loads(leaf)["commitment"] == commitment(salt, unseal(rid, key, ct)))
         except Exception:  # an altered ciphertext fails authentication; a broken leaf fails to parse
             return False

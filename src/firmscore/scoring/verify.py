@@ -19,6 +19,8 @@ leaf that is not UTF-8, a truncated Parquet file — is that check failing, neve
 ``unlogged``     every record the features read for this firm today is one of the logged evidence
                  leaves (an injected, unlogged record is named);
 ``model``        the model file loads and its content hash is the receipt's model id;
+``graph``        the graph artifact the features read is the one the receipt names (its sealed
+                 hashes intact);
 ``features``     the features recomputed from the records hash to the logged feature hash;
 ``recompute``    those features scored by that model give the stored score, PD, grade and
                  sub-scores exactly.
@@ -41,11 +43,13 @@ from firmscore.config import key_dir
 from firmscore.datamodel import RecordType
 from firmscore.features import compute_features
 from firmscore.features.evidence import evidence
+from firmscore.graph.artifact import GraphArtifactError
 from firmscore.ledger import EvidenceLedger, verify_checkpoint
 from firmscore.ledger.checkpoint import CheckpointError, Keyring, SignedCheckpoint
 from firmscore.ledger.encoding import canonical_bytes, encode_table
 from firmscore.ledger.hasher import hash_leaf
 from firmscore.ledger.keys import load_keyring
+from firmscore.ledger.ledger import LedgerError
 from firmscore.ledger.verify import ProofError, verify_consistency, verify_inclusion
 from firmscore.model.artifact import ArtifactError
 from firmscore.scoring.bundle import ModelBundle, current_model
@@ -92,6 +96,7 @@ class _Context:
     logged: dict[str, Any] = field(default_factory=dict)  # the score leaf's record
     cited: dict[int, tuple[str, str, bytes, bool]] = field(default_factory=dict)  # leaf → (rid, type, data, sealed)
     bundle: ModelBundle | None = None
+    frame: Any = None  # the recomputed feature matrix (DataFrame by enterprise id)
     features: Any = None  # the recomputed feature row (one-row DataFrame)
     recomputed: dict[str, Any] = field(default_factory=dict)
 
@@ -288,13 +293,18 @@ def check_records(ctx: _Context) -> Outcome:
     altered: list[str] = []
     for rid, rt, data, sealed in ctx.cited.values():
         now = stored.get(rid)
+        if sealed:
+            try:
+                looked = led.lookup(rid)
+            except LedgerError as exc:  # e.g. the home was copied without its key folder
+                altered.append(f"{rid} ({exc.en})")
+                continue
+            if looked.erased:
+                continue  # erased under a rule and removed from the parts: the proof stands, the content is gone
         if now is None:
             altered.append(f"{rid} (gone from the data home)")
             continue
         if sealed:
-            looked = led.lookup(rid)
-            if looked.erased:
-                continue  # erased under a rule: the proof stands, the content is gone by design
             if looked.content is None or canonical_bytes(rt, looked.content) != now[1]:
                 altered.append(rid)
         elif now[1] != data:
@@ -333,9 +343,20 @@ def check_model(ctx: _Context) -> Outcome:
     return True, f"模型内容哈希一致 {bundle.model_id[:12]}", f"model content hash matches {bundle.model_id[:12]}"
 
 
+def check_graph(ctx: _Context) -> Outcome:
+    graph_id = ctx.receipt.get("graph_artifact_id")
+    try:  # the graph artifact the features read is the one the receipt names, unaltered
+        matrix = compute_features(ctx.home, ctx.as_of, graph_artifact_id=graph_id, build_graph=graph_id is None)
+    except GraphArtifactError as exc:
+        return False, exc.zh, exc.en
+    ctx.frame = as_frame(matrix.table)
+    short = str(graph_id)[:12]
+    return True, f"图谱产物哈希一致 {short}", f"graph artifact hash matches {short}"
+
+
 def check_features(ctx: _Context) -> Outcome:
-    assert ctx.bundle is not None
-    frame = as_frame(compute_features(ctx.home, ctx.as_of).table)
+    assert ctx.bundle is not None and ctx.frame is not None
+    frame = ctx.frame
     if ctx.enterprise_id not in frame.index:
         return False, "重算时该企业不存在", "the firm is absent when recomputing"
     ctx.features = frame.loc[[ctx.enterprise_id]]
@@ -377,7 +398,8 @@ CHECKS: list[tuple[str, Check, tuple[str, ...]]] = [
     ("records", check_records, ("inclusion",)),
     ("model", check_model, ("receipt",)),
     ("unlogged", check_unlogged, ("inclusion", "model")),
-    ("features", check_features, ("model", "score_leaf")),
+    ("graph", check_graph, ("model",)),
+    ("features", check_features, ("graph", "score_leaf")),
     ("recompute", check_recompute, ("features",)),
 ]
 
