@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import typer
@@ -64,6 +65,7 @@ def serve(
     """Serve add-checkpoint (and the list of cosigned checkpoints) over HTTP until stopped. 启动见证服务。"""
     ws = _state(state)
     server = WitnessServer(ws, host, port)
+    signal.signal(signal.SIGTERM, _stop)  # a service manager's stop is a clean shutdown too
     Console(stderr=True).print(t("witness.serving", url=server.url, vkey=ws.cosigner.verifier.encode()),
                                soft_wrap=True)
     print(server.url, flush=True)  # first stdout line: the URL, for scripts
@@ -74,6 +76,10 @@ def serve(
     finally:
         server.httpd.server_close()
         ws.close()
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def register(app: typer.Typer) -> None:
