@@ -63,7 +63,8 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def _edges(t: EdgeType, m: int, n_e: int, n_p: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def _edges(t: EdgeType, m: int, n_e: int, n_p: int,
+           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     lo, hi = {SourceKind.ENTERPRISE: (0, n_e), SourceKind.PERSON: (n_e, n_e + n_p),
               SourceKind.ANY: (0, n_e + n_p)}[SOURCE_KIND[t]]
     src = np.empty(m, dtype=np.int32)

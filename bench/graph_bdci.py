@@ -126,7 +126,8 @@ def cv_auc(x: pd.DataFrame, y: np.ndarray, model: str, seed: int = 0) -> tuple[f
         xt = x.iloc[tr] if model == "lightgbm" else np.log1p(x.iloc[tr].clip(lower=0))
         xv = x.iloc[te] if model == "lightgbm" else np.log1p(x.iloc[te].clip(lower=0))
         clf.fit(xt, y[tr])
-        aucs.append(roc_auc_score(y[te], clf.predict_proba(xv)[:, 1]))
+        proba = np.asarray(clf.predict_proba(xv))
+        aucs.append(roc_auc_score(y[te], proba[:, 1]))
     return float(np.mean(aucs)), float(np.std(aucs))
 
 

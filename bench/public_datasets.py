@@ -62,7 +62,8 @@ class WoeLogitBaseline:
         for name in X.columns:
             col = X[name].to_numpy(dtype=np.float64)
             finite = col[np.isfinite(col)]
-            edges = np.unique(np.quantile(finite, np.linspace(0, 1, self.n_bins + 1)[1:-1])) if finite.size else []
+            edges: np.ndarray | list[float] = (
+                np.unique(np.quantile(finite, np.linspace(0, 1, self.n_bins + 1)[1:-1])) if finite.size else [])
             self.edges_[name] = np.asarray(edges)
             idx = self._bin(col, self.edges_[name])
             k = len(edges) + 2

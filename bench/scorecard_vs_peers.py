@@ -45,7 +45,7 @@ def run_firmscore(n: int, seed: int, peer_bench: Path) -> dict[str, Any]:
     import numpy as np
 
     sys.path.insert(0, str(peer_bench.parent))
-    from peer_bench import auc_ks, make_data, split  # type: ignore[import-not-found]
+    from peer_bench import auc_ks, make_data, split
 
     from firmscore.model import Scorecard
 

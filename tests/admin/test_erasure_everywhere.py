@@ -73,9 +73,9 @@ def erased(tmp_path_factory: pytest.TempPathFactory) -> Erased:
     planted = build_planted_home(tmp_path_factory.mktemp("erasure"))
     home = DataHome(planted.root)
     con = home.connect()
-    person_rid = con.execute("SELECT record_id FROM person WHERE source_record_id = 'PS-PLANTED-1'").fetchone()[0]
-    lawsuit_rid = con.execute("SELECT record_id FROM event WHERE source_record_id = 'EV-PLANTED-1'").fetchone()[0]
-    name_enc = con.execute("SELECT name_enc FROM person WHERE record_id = ?", [person_rid]).fetchone()[0]
+    person_rid = con.execute("SELECT record_id FROM person WHERE source_record_id = 'PS-PLANTED-1'").fetchone()[0]  # type: ignore[index]
+    lawsuit_rid = con.execute("SELECT record_id FROM event WHERE source_record_id = 'EV-PLANTED-1'").fetchone()[0]  # type: ignore[index]
+    name_enc = con.execute("SELECT name_enc FROM person WHERE record_id = ?", [person_rid]).fetchone()[0]  # type: ignore[index]
     con.close()
     db = sqlite3.connect(planted.root / "ledger" / "ledger.db")
     secrets: dict[str, list[bytes]] = {"name_ciphertext": [bytes(name_enc)]}
@@ -119,7 +119,7 @@ def test_the_erased_records_are_gone_from_the_parts_and_shredded_in_the_ledger(e
     home = DataHome(erased.planted.root)
     con = home.connect()
     for table, rid in (("person", erased.person_rid), ("event", erased.lawsuit_rid)):
-        assert con.execute(f"SELECT count(*) FROM {table} WHERE record_id = ?", [rid]).fetchone()[0] == 0
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE record_id = ?", [rid]).fetchone()[0] == 0  # type: ignore[index]
     con.close()
     with EvidenceLedger.for_home(home) as led:
         for rid in (erased.person_rid, erased.lawsuit_rid):

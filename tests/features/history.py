@@ -131,7 +131,7 @@ def matrix(home: DataHome, as_of: dt.date = AS_OF) -> pd.DataFrame:
 
 
 def value(frame: pd.DataFrame, enterprise_id: str, feature: str) -> float:
-    return float(frame.loc[enterprise_id, feature])
+    return float(frame.loc[enterprise_id, feature])  # type: ignore[arg-type]
 
 
 def is_missing(frame: pd.DataFrame, enterprise_id: str, feature: str) -> bool:

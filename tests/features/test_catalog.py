@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlglot
@@ -67,18 +68,18 @@ def test_standalone_feature_sql_runs_and_agrees_with_the_block_query(home: DataH
 
 
 def test_features_are_declared_keyword_only_with_one_definition() -> None:
-    meaning = {"id": "basic_x", "dimension": Dimension.BASIC, "name_zh": "x", "name_en": "x", "description_zh": "x",
-               "description_en": "x", "unit": "count", "direction": 0, "window": "as of",
-               "record_types": ("enterprise",)}
+    meaning: dict[str, Any] = {"id": "basic_x", "dimension": Dimension.BASIC, "name_zh": "x", "name_en": "x",
+                               "description_zh": "x", "description_en": "x", "unit": "count", "direction": 0,
+                               "window": "as of", "record_types": ("enterprise",)}
     with pytest.raises(TypeError):
-        FeatureSpec("basic_x", Dimension.BASIC)  # type: ignore[misc]
+        FeatureSpec("basic_x", Dimension.BASIC)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="either block and expr"):
-        FeatureSpec(**meaning)  # type: ignore[arg-type]
+        FeatureSpec(**meaning)
     with pytest.raises(ValueError, match="either block and expr"):
-        FeatureSpec(**meaning, block="enterprise", expr="1", graph_column="x")  # type: ignore[arg-type]
+        FeatureSpec(**meaning, block="enterprise", expr="1", graph_column="x")
     with pytest.raises(ValueError, match="graph column takes no"):
-        FeatureSpec(**meaning, graph_column="x", fill=0.0)  # type: ignore[arg-type]
-    assert not FeatureSpec(**meaning, graph_column="x").is_sql  # type: ignore[arg-type]
+        FeatureSpec(**meaning, graph_column="x", fill=0.0)
+    assert not FeatureSpec(**meaning, graph_column="x").is_sql
 
 
 def test_graph_features_are_exactly_the_graph_artifact_columns() -> None:

@@ -24,7 +24,7 @@ def records(record_type: str, rows: list[dict[str, Any]]) -> pa.Table:
     full = []
     for row in rows:
         n = next(_counter)
-        r = {f.name: None for f in schema}
+        r: dict[str, Any] = {f.name: None for f in schema}
         r.update(
             source="test",
             source_record_id=f"{record_type}-{n}",

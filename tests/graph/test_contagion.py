@@ -83,7 +83,7 @@ def test_calibration_recovers_a_planted_guarantor_weight() -> None:
 def test_unfitted_model_uses_priors_and_params_round_trip() -> None:
     m = ContagionModel(prior_weights={"guarantor": 0.7}, channels=("guarantor",), tol=1e-5)
     assert m.effective_weights == {"guarantor": 0.7}
-    clone = ContagionModel(**m.get_params())
+    clone = ContagionModel(**m.get_params())  # type: ignore[arg-type]
     assert clone.get_params() == m.get_params()
 
 

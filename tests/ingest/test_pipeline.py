@@ -291,7 +291,7 @@ def test_many_bucket_groups_give_the_same_records_as_one(tmp_path: Path, enterpr
     stored_one = _stored(DataHome(tmp_path / "one"), "enterprise")
     stored_many = _stored(DataHome(tmp_path / "many"), "enterprise")
     assert sorted(stored_one) == sorted(stored_many) and len(stored_one) == 125
-    versions = {}
+    versions: dict[str, list[int]] = {}
     for _, srid, v in stored_one:
         versions.setdefault(srid, []).append(v)
     assert all(sorted(v) == list(range(1, len(v) + 1)) for v in versions.values())  # 1, 2, ... per key

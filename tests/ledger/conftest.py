@@ -34,7 +34,7 @@ def event_table(event_types: list[str], start: int = 0, prefix: str = "ev") -> p
     """Events of the given types (one row each) with the canonical schema."""
     n = len(event_types)
     cols: dict[str, list[object]] = {
-        "event_type": event_types,
+        "event_type": list(event_types),
         "subject_type": ["enterprise"] * n,
         "subject_id": [f"E{(start + i) % 17:04d}" for i in range(n)],
         "amount": [float(start + i) * 1.5 for i in range(n)],

@@ -58,6 +58,6 @@ def test_fast_encoder_matches_rfc8785(rows: list[dict[str, object]]) -> None:
 
 @given(record_id=text.filter(bool), commit=text)
 def test_commitment_leaf_is_canonical(record_id: str, commit: str) -> None:
-    doc = {"v": 1, "type": "person", "record_id": record_id, "commitment": commit}
+    doc: dict[str, int | str] = {"v": 1, "type": "person", "record_id": record_id, "commitment": commit}
     assert commitment_leaf("person", record_id, commit) == rfc8785.dumps(doc)
     assert record_id_marker(record_id) in rfc8785.dumps(doc)

@@ -34,7 +34,7 @@ def _cases(root: Path, kind: str) -> list[Path]:
 
 def _check(case: dict[str, object]) -> bool:
     """True when the verifier accepts the case."""
-    proof = [_b(p) for p in case["proof"] or []]  # type: ignore[union-attr]
+    proof = [_b(p) for p in case["proof"] or []]  # type: ignore[attr-defined]
     try:
         if "leafIdx" in case:
             verify_inclusion(case["leafIdx"], case["treeSize"], _b(case["leafHash"]), proof, _b(case["root"]))  # type: ignore[arg-type]

@@ -35,6 +35,7 @@ def test_round_trip_gives_identical_scores_and_explanations(trained, tmp_path: P
     assert principal_reasons(card, X.head(20)).equals(sc.reasons(X.head(20)))
     # the stored WOE is the WOE the regression used
     for f, g in zip(card.features, sc.card_.features, strict=True):
+        assert f.binning is not None
         assert np.array_equal(f.binning.woe, sc.binning_process_.binnings_[g.name].woe)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,11 +28,11 @@ def _data(n: int = 3000, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
     return X, y.to_numpy()
 
 
-MONOTONE = {"enforcement_cases": "increasing", "firm_age_years": -1}
+MONOTONE: dict[str, int | str] = {"enforcement_cases": "increasing", "firm_age_years": -1}
 NAMES = {"enforcement_cases": ("被执行案件数", "enforcement cases"), "firm_age_years": ("成立年限", "firm age")}
 
 
-def _model(**kw: object) -> LGBMChallenger:
+def _model(**kw: Any) -> LGBMChallenger:
     return LGBMChallenger(monotone=MONOTONE, feature_names=NAMES, n_estimators=80, **kw)
 
 

@@ -93,6 +93,7 @@ def test_grade_score_ranges_follow_calibration() -> None:
     np.testing.assert_array_equal(table["score_lower"].iloc[:-1].to_numpy(), table["score_upper"].iloc[1:].to_numpy())
     # A score inside a grade's range gets that grade through the PD.
     for row in table.itertuples():
-        if row.score_upper - row.score_lower > 2:
-            mid = (row.score_lower + row.score_upper) / 2
+        lower, upper = float(row.score_lower), float(row.score_upper)  # type: ignore[arg-type]
+        if upper - lower > 2:
+            mid = (lower + upper) / 2
             assert scale.assign(cal.predict([mid]))[0] == row.grade

@@ -225,4 +225,4 @@ def test_bad_input_is_rejected_clearly() -> None:
     with pytest.raises(ValueError, match="columns missing"):
         sc.points(X.drop(columns=[sc.card_.features[0].name]))
     with pytest.raises(TypeError):
-        Scorecard().fit(X.to_numpy(), y)
+        Scorecard().fit(X.to_numpy(), y)  # type: ignore[arg-type]

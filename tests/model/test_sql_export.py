@@ -43,7 +43,9 @@ def test_duckdb_null_and_nan_both_count_as_missing(case) -> None:
     row = test.head(1).drop(columns=["enterprise_id"])
     con.register("r", row)
     cols = ", ".join(f'CAST(NULL AS DOUBLE) AS "{c}"' if c == f.name else f'"{c}"' for c in row.columns)
-    null_score = con.execute(f"SELECT {expr} FROM (SELECT {cols} FROM r)").fetchone()[0]
+    fetched = con.execute(f"SELECT {expr} FROM (SELECT {cols} FROM r)").fetchone()
+    assert fetched is not None
+    null_score = fetched[0]
     nan_row = row.copy()
     nan_row[f.name] = np.nan
     assert null_score == sc.points(nan_row)[0]
@@ -73,7 +75,7 @@ def test_postgres_scores_equal_python(case, pg_dsn: str) -> None:
             ph = ", ".join(["%s"] * len(test.columns))
             cur.executemany(f"INSERT INTO features VALUES ({ph})", rows)
         sql = score_query(sc.card_, "features", "enterprise_id", dialect="postgres")
-        got = dict(con.execute(sql).fetchall())
+        got: dict[str, int] = dict(con.execute(sql).fetchall())
     assert np.array_equal(np.array([got[e] for e in test["enterprise_id"]]), sc.points(test))
 
 
@@ -84,6 +86,7 @@ def test_queries_parse_in_every_dialect(case, dialect: str) -> None:
         sql = score_query(card, "db.features", "enterprise_id", dialect=dialect, include_points=True)
         tree = sqlglot.parse_one(sql, read=dialect)
         assert tree.find(sqlglot.exp.Case) is not None
+        assert isinstance(tree, sqlglot.exp.Select)
         assert "score" in [s.alias_or_name for s in tree.selects]
     with pytest.raises(ValueError, match="dialect"):
         score_expression(sc.card_, "oracle")

@@ -15,7 +15,7 @@ from firmscore.model.sql_export import score_query
 
 
 @pytest.fixture(scope="module")
-def spark(requirement):  # type: ignore[no-untyped-def]
+def spark(requirement):
     requirement(shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME")),
                 "Java is not installed (Spark needs a JVM)")
     try:
@@ -32,7 +32,7 @@ def spark(requirement):  # type: ignore[no-untyped-def]
     session.stop()
 
 
-def _spark_frame(spark, test: pd.DataFrame):  # type: ignore[no-untyped-def]
+def _spark_frame(spark, test: pd.DataFrame):
     from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 
     numeric = {c: pd.api.types.is_numeric_dtype(test[c]) for c in test.columns}
@@ -52,7 +52,7 @@ def _spark_frame(spark, test: pd.DataFrame):  # type: ignore[no-untyped-def]
     return spark.createDataFrame(rows, StructType(fields))
 
 
-def test_spark_scores_equal_python(spark) -> None:  # type: ignore[no-untyped-def]
+def test_spark_scores_equal_python(spark) -> None:
     sc, test = edge_case_scorecard(4000, 31, 600, 32)
     _spark_frame(spark, test).createOrReplaceTempView("features")
     for card in (sc.card_, load_expert_card(EXPERT_CARDS_DIR / "sme_expert_v1.yaml")):

@@ -288,7 +288,7 @@ def edit_model(home: DataHome, t: Target, tmp: Path) -> None:
 
 def edit_stored_score(home: DataHome, t: Target, tmp: Path) -> None:
     """Raise the stored score of the firm by 150 points."""
-    _edit_scores(home, lambda r: r.__setitem__("score", int(r["score"]) + 150), t.enterprise_id)  # type: ignore[call-overload, arg-type]
+    _edit_scores(home, lambda r: r.__setitem__("score", int(r["score"]) + 150), t.enterprise_id)  # type: ignore[call-overload]
 
 
 def truncate_scores_file(home: DataHome, t: Target, tmp: Path) -> None:

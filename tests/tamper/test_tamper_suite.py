@@ -85,7 +85,7 @@ def test_ledger_verify_cli_names_the_problem_and_fails(
     attack.run(copy, find_target(copy, scored.enterprise_id), tmp_path)
     out = CliRunner().invoke(app, ["ledger", "verify", "--home", str(copy.root)])
     assert out.exit_code == 1, out.output
-    assert attack.ledger_kind in out.output and "Traceback" not in out.output
+    assert attack.ledger_kind is not None and attack.ledger_kind in out.output and "Traceback" not in out.output
 
 
 def test_verify_score_cli_never_crashes_on_hostile_input(scored: Scored, copy: DataHome) -> None:
@@ -107,7 +107,7 @@ def test_firm_receipt_verifies_with_the_published_keys_alone(scored: Scored) -> 
     scores, receipt = read_scores(scored.home, AS_OF)
     row = scores.loc[scored.enterprise_id].to_dict()
     with EvidenceLedger.for_home(scored.home, create_key=False) as led:
-        doc = firm_receipt(led, receipt, row)
+        doc = firm_receipt(led, receipt, row)  # type: ignore[arg-type]
         ring = led.keyring
         witness_key = led.witnesses[0].key
     cp = verify_firm_receipt(doc, ring)

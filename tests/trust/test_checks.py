@@ -158,9 +158,9 @@ def test_explain_quotes_the_numbers_in_both_languages(home: DataHome, rows: dict
     assert rev["values"]["ratio"] == pytest.approx(40.0)
     assert "1,200.0 万元" in rev["text_zh"] and "30.0 万元" in rev["text_zh"] and "申报收入" in rev["text_zh"]
     assert "12.0M CNY" in rev["text_en"] and "300.0K CNY" in rev["text_en"] and "ratio 40" in rev["text_en"]
-    row, items = explain_firm(home, "INFLATED", AS_OF)
+    row, listed = explain_firm(home, "INFLATED", AS_OF)
     assert row == rows["INFLATED"]
-    assert [i["outcome"] for i in items] == [rows["INFLATED"][f"check_{c}"] for c in CHECK_IDS]
+    assert [i["outcome"] for i in listed] == [rows["INFLATED"][f"check_{c}"] for c in CHECK_IDS]
     assert check_title("revenue_invoices") == (rev["title_zh"], rev["title_en"])
     assert explain_firm(home, "NO-SUCH-FIRM", AS_OF) == (None, [])
     na = {i["check"]: i for i in explain_trust(home, "GHOST", AS_OF)}["employees_headcount"]
