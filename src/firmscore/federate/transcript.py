@@ -74,6 +74,9 @@ def commit_to_ledger(home: Path, *, session: str, role: str, digest: str, frames
         "event_type": [EVENT_TYPE], "subject_type": ["enterprise"], "subject_id": [f"federation:{partner}"],
         "amount": pa.array([None], pa.float64()), "value": [float(frames)], "code": [f"sha256:{digest}"],
         "counterparty_id": [partner], "attrs": [json.dumps({"session": session, "role": role}, sort_keys=True)],
+        "source": ["firmscore.federate"], "source_record_id": [f"{session}:{role}"],
+        "effective_from": pa.array([now.date()], pa.date32()), "effective_to": pa.array([None], pa.date32()),
+        "legal_expiry": pa.array([None], pa.date32()),
         "record_id": [f"federated-transcript:{session}:{role}"],
         "observed_at": pa.array([now], pa.timestamp("us", tz="UTC")),
     })
