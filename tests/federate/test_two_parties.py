@@ -127,7 +127,8 @@ def make_data(seed: int = 2026) -> tuple[pd.DataFrame, pd.DataFrame]:
     guest = pd.DataFrame({"enterprise_id": ids, **{c: f[c] for c in GUEST_COLS}, "default": y})
     host = pd.DataFrame({"enterprise_id": ids, **{c: f[c] for c in HOST_COLS}})
     # each side also has firms the other does not know
-    return guest.iloc[:1400].reset_index(drop=True), host.iloc[200:].sample(frac=1, random_state=1).reset_index(drop=True)
+    host = host.iloc[200:].sample(frac=1, random_state=1).reset_index(drop=True)
+    return guest.iloc[:1400].reset_index(drop=True), host
 
 
 @dataclass

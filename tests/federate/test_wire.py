@@ -55,7 +55,7 @@ def test_wrong_key_is_rejected() -> None:
 
 
 def test_forged_sender_field_fails_the_signature() -> None:
-    sender, receiver, a = pair()
+    sender, receiver, _ = pair()
     forger = Ed25519PrivateKey.generate()
     msg = Message(session="s", seq=1, ts=time.time(), sender=sender.me, kind="hello")
     with pytest.raises(FederationError) as exc:
