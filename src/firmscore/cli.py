@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
     "firmscore.decide.commands",
+    "firmscore.benchmark.commands",
     "firmscore.admin.commands",
     "firmscore.federate.commands",
 )
