@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.decide.commands",
     "firmscore.benchmark.commands",
     "firmscore.admin.commands",
+    "firmscore.federate.commands",
 )
 
 
