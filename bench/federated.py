@@ -35,13 +35,13 @@ from rich.table import Table
 from scipy.special import expit
 
 from firmscore.config import shared_datasets_dir
+from firmscore.datasets import load_polish
 from firmscore.federate import psi
 from firmscore.federate.guest import GuestOutcome, train_guest
 from firmscore.federate.session import GuestLink, HostEndpoint
 from firmscore.federate.settings import FedSettings, PartyData
 from firmscore.model.binning.process import BinningProcess
 from firmscore.model.metrics import roc_auc
-from firmscore.model.public_data import load_polish
 from firmscore.model.scorecard import Scorecard
 
 console = Console()
@@ -87,7 +87,7 @@ def quality() -> None:
     for name, cols in (("host only (platform, if it had labels)", hcols), ("guest only (bank)", gcols),
                        ("centralised (pooled)", list(X.columns))):
         sc = local_card(X.loc[tr, cols].reset_index(drop=True), y[tr])
-        rows.append((name, roc_auc(y[test], -sc.score(Xt[cols]).astype(float)), len(sc.card_.features)))
+        rows.append((name, roc_auc(y[test], -sc.points(Xt[cols]).astype(float)), len(sc.card_.features)))
     rows.insert(2, ("federated (guest + host)", roc_auc(y[test], -fed_score.astype(float)),
                     len(out.card.features) + len(hcard.features)))
     central = rows[3][1]

@@ -226,7 +226,7 @@ def test_joint_scores_equal_centralised_scores(run: Run) -> None:
     g_pts, _ = gcard.partial(pooled)
     h_pts, _ = hcard.partial(pooled)
     joint = gcard.scaling.clip(gcard.base_points + g_pts + h_pts)
-    assert np.array_equal(joint, ref.score(pooled[GUEST_COLS + HOST_COLS]))
+    assert np.array_equal(joint, ref.points(pooled[GUEST_COLS + HOST_COLS]))
     # through the CLI: the guest asks the live host for its partial points
     firms = pooled["enterprise_id"].iloc[[0, 5, 17, 300]].tolist()
     args = ["score", "--home", str(run.guest_home), "--peer", run.host_url, "--peer-key", run.host_pub,

@@ -19,7 +19,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
 from firmscore.benchmark.cumcm import load_cumcm
 from firmscore.benchmark.models import Fold
-from firmscore.model.public_data import load_polish, load_slovak
+from firmscore.datasets import load_polish, load_slovak
 from firmscore.store.home import DataHome
 
 SEED = 0
