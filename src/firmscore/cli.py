@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.graph.commands",
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
+    "firmscore.service.commands",
 )
 
 for _name in COMMAND_MODULES:
