@@ -45,8 +45,6 @@ class Policy:
         api_key: str | None = Depends(api_key_scheme),
     ) -> Principal | None:
         service = request.app.state.service
-        if self.public:
-            return None
         auth = f"Bearer {bearer.credentials}" if bearer is not None else request.headers.get("authorization")
         principal: Principal = service.authenticator.authenticate(auth, api_key)
         wait = service.buckets.take(principal.rate_key)
@@ -65,9 +63,16 @@ class Policy:
         return principal
 
 
+class PublicPolicy(Policy):
+    """Anyone may call (keys, checkpoints, health, the token endpoint): no credentials are read."""
+
+    async def __call__(self, request: Request) -> None:  # type: ignore[override]
+        return None
+
+
 def policy(*roles: Role, scope: Scope | None, tenant: str = "none") -> Policy:
     return Policy(frozenset(roles), scope, tenant)
 
 
-PUBLIC = Policy(frozenset(), None, "none", public=True)
+PUBLIC = PublicPolicy(frozenset(), None, "none", public=True)
 INSTITUTIONS = (Role.ANALYST, Role.CLIENT)
