@@ -35,6 +35,7 @@ class LiveServer:
     proc: subprocess.Popen[bytes] | None = None
     creds: dict[str, Any] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    extra_args: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -59,7 +60,7 @@ class LiveServer:
         self.tokens.clear()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         cmd = [sys.executable, "-m", "firmscore.cli", "serve", "--home", str(self.home.root), "--database-url",
-               self.db_url, "--port", str(self.port)]
+               self.db_url, "--port", str(self.port), *self.extra_args]
         with self.log.open("ab") as fh:
             self.proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + timeout

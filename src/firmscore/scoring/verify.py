@@ -150,7 +150,9 @@ def verify_score(home: DataHome, enterprise_id: str, as_of: dt.date | None = Non
                f"模型内容哈希一致 {bundle.model_id[:12]}", f"model content hash matches {bundle.model_id[:12]}")
     graph_id = receipt.get("graph_artifact_id")
     try:  # the graph artifact the features read is the one the receipt names, unaltered
-        matrix = compute_features(home, as_of, graph_artifact_id=graph_id, build_graph=graph_id is None)
+        # the per-firm path (firm_features): the firm's row only, bit for bit the full matrix's
+        matrix = compute_features(home, as_of, enterprise_ids=[enterprise_id], graph_artifact_id=graph_id,
+                                  build_graph=graph_id is None)
         short = str(graph_id)[:12]
         result.add("graph", True, f"图谱产物哈希一致 {short}", f"graph artifact hash matches {short}")
     except GraphArtifactError as exc:

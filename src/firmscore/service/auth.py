@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,6 +52,10 @@ class Authenticator:
     _disabled: set[str] = field(default_factory=set)
     _loaded_at: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: tokens whose signature and claims were checked: a token is immutable, so the check is done once
+    #: (expiry is re-checked on every use, revocation and disabled state too)
+    _verified: dict[str, dict[str, object]] = field(default_factory=dict)
+    cache_size: int = 50_000
 
     def _refresh(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -66,15 +71,27 @@ class Authenticator:
             self._revoked, self._disabled, self._loaded_at = revoked, disabled, now
 
     def changed(self) -> None:
-        """Something was revoked or disabled by this process: reload now."""
+        """Something was revoked, disabled or rotated: reload now and forget verified tokens."""
+        self._verified.clear()
         self._refresh(force=True)
 
-    def from_token(self, token: str) -> Principal:
+    def _claims(self, token: str) -> dict[str, Any]:
+        cached = self._verified.get(token)
+        if cached is not None and int(str(cached["exp"])) > time.time():
+            return cached
         try:
             claims = self.issuer.verify(token)
         except TokenError as exc:
+            self._verified.pop(token, None)
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
                                reason=str(exc)) from exc
+        if len(self._verified) >= self.cache_size:
+            self._verified.clear()
+        self._verified[token] = claims
+        return claims
+
+    def from_token(self, token: str) -> Principal:
+        claims = self._claims(token)
         self._refresh()
         try:
             role = Role(str(claims.get("role")))

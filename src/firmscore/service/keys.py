@@ -49,13 +49,23 @@ class KeyRing:
         self.folder = folder
         self.keys: dict[str, SigningKey] = {}
         self.current_kid = ""
+        self._mtime = 0.0
         self.reload()
+
+    def refresh(self) -> bool:
+        """Reload when another process (``firmscore admin rotate-keys``) rotated the keys; True if it did."""
+        index = self.folder / INDEX
+        if index.exists() and index.stat().st_mtime != self._mtime:
+            self.reload()
+            return True
+        return False
 
     def reload(self) -> None:
         index = self.folder / INDEX
         if not index.exists():
             self.rotate()
             return
+        self._mtime = index.stat().st_mtime
         doc = json.loads(index.read_text(encoding="utf-8"))
         keys: dict[str, SigningKey] = {}
         for entry in doc["keys"]:
@@ -98,6 +108,7 @@ class KeyRing:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, indent=1)
         tmp.replace(self.folder / INDEX)
+        self._mtime = (self.folder / INDEX).stat().st_mtime
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         return {"keys": [k.jwk() for k in self.keys.values()]}

@@ -34,6 +34,7 @@ class TokenIssuer:
     def issue(self, *, subject: str, role: str, scopes: list[str], institution: str | None,
               enterprise: str | None) -> tuple[str, int]:
         """A signed token and its lifetime in seconds."""
+        self.keys.refresh()
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": self.issuer, "aud": self.audience, "sub": subject, "role": role, "scope": " ".join(scopes),
@@ -56,6 +57,8 @@ class TokenIssuer:
         if header.get("alg") != "EdDSA" or not isinstance(kid, str):
             raise TokenError("unsupported algorithm or missing kid")
         key = self.keys.keys.get(kid)
+        if key is None and self.keys.refresh():
+            key = self.keys.keys.get(kid)
         if key is None:
             raise TokenError("unknown signing key")
         try:
