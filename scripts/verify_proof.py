@@ -69,7 +69,8 @@ def main() -> int:
     leaf = proof["leaf"].encode("utf-8")
     leaf_hash = hashlib.sha256(b"\x00" + leaf).digest()
     record_id = proof.get("record_id") or proof["entry"]["entry_id"]
-    if json.loads(leaf).get("record_id") != record_id:
+    doc = json.loads(leaf)
+    if (doc.get("record_id") or doc.get("record", {}).get("record_id")) != record_id:
         raise ValueError("the leaf is not the record it claims to be")
     if size != proof["tree_size"]:
         raise ValueError("tree size differs from the signed checkpoint")

@@ -50,6 +50,25 @@ def build_service(settings: ServiceSettings, scores: ScoreBook | None = None) ->
     )
 
 
+def _mount(app: FastAPI) -> None:
+    for r in (oauth.router, public.router, enterprises.router, querylog.router, me.router, admin.router):
+        app.include_router(r)
+
+
+def _bare_app(lifespan: object = None) -> FastAPI:
+    return FastAPI(title="firmscore credit service / 企业信用服务", version="1", description=DESCRIPTION,
+                   openapi_url="/v1/openapi.json", docs_url="/docs", redoc_url=None,
+                   lifespan=lifespan)  # type: ignore[arg-type]
+
+
+def openapi_document() -> dict[str, object]:
+    """The OpenAPI 3.1 document of the API, without a running service (for docs and schema tests)."""
+    app = _bare_app()
+    _mount(app)
+    doc: dict[str, object] = app.openapi()
+    return doc
+
+
 def create_app(settings: ServiceSettings, scores: ScoreBook | None = None) -> FastAPI:
     """The ASGI app of the service (``firmscore serve`` runs it under uvicorn).
 
@@ -66,13 +85,11 @@ def create_app(settings: ServiceSettings, scores: ScoreBook | None = None) -> Fa
             service.querylog.stop()
             service.engine.dispose()
 
-    app = FastAPI(title="firmscore credit service / 企业信用服务", version="1", description=DESCRIPTION,
-                  openapi_url="/v1/openapi.json", docs_url="/docs", redoc_url=None, lifespan=lifespan)
+    app = _bare_app(lifespan)
     app.state.service = service
     app.state.cursors = Cursors(settings.signing_key_dir)
     install_problem_handlers(app)
-    for r in (oauth.router, public.router, enterprises.router, querylog.router, me.router, admin.router):
-        app.include_router(r)
+    _mount(app)
     app.add_middleware(Timeout, seconds=settings.request_timeout_s)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

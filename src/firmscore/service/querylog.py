@@ -76,6 +76,7 @@ class QueryLog:
         self._store_thread = threading.Thread(target=self._store_loop, name="querylog-store", daemon=True)
         self._ledger_thread = threading.Thread(target=self._ledger_loop, name="querylog-ledger", daemon=True)
         self.ledger_error: str | None = None
+        self._ledger_lock = threading.Lock()  # one ledger appender per process
 
     def start(self) -> None:
         self.commit_to_ledger()  # entries left by a crash first
@@ -146,6 +147,10 @@ class QueryLog:
 
     def commit_to_ledger(self) -> int:
         """Append every entry without a leaf to the ledger; returns how many were committed."""
+        with self._ledger_lock:
+            return self._commit_to_ledger()
+
+    def _commit_to_ledger(self) -> int:
         done = 0
         with ledger_adapter.open_ledger(self.home) as ledger:
             while True:

@@ -10,6 +10,8 @@ from firmscore.service.purposes import Purpose
 
 EID = "91440309BHL886EDK2"
 RID = "0194e34afabe458391ad088f9aeb8491"
+NOTE = "firmscore.local/ledger/1a2b\n117401\nq1w2e3...=\n\n— firmscore.local/ledger/1a2b AbCd...\n"
+VKEY = "firmscore.local/ledger/1a2b+1a2b3c4d+AXk..."
 
 
 class Token(BaseModel):
@@ -114,12 +116,13 @@ class EvidenceOut(BaseModel):
     record_type: str = Field(examples=["event"])
     leaf_index: int = Field(examples=[1257])
     tree_size: int = Field(examples=[117401])
-    leaf: str = Field(description="the leaf bytes (canonical JSON, or a sealed record's commitment)")
+    leaf: str = Field(description="the leaf bytes (canonical JSON, or a sealed record's commitment)",
+                      examples=['{"record":{"...":"..."},"record_id":"0194e34a...","type":"event"}'])
     leaf_hash: str = Field(examples=["n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="])
     inclusion_proof: list[str] = Field(description="RFC 9162 audit path, base64, leaf to root")
-    checkpoint: str = Field(description="signed checkpoint the proof verifies against")
-    current_checkpoint: str = Field(description="the ledger's current signed checkpoint")
-    public_key: str
+    checkpoint: str = Field(description="signed checkpoint the proof verifies against", examples=[NOTE])
+    current_checkpoint: str = Field(description="the ledger's current signed checkpoint", examples=[NOTE])
+    public_key: str = Field(examples=[VKEY])
     sealed: bool = Field(examples=[False])
     content: dict[str, Any] | None = Field(description="the record (absent when sealed or erased)")
     query_id: str = Field(examples=["q-5f0c…"])
@@ -166,12 +169,13 @@ class QueryLogPage(BaseModel):
 
 class EntryProof(BaseModel):
     entry: QueryLogItem
-    leaf: str
-    leaf_index: int
-    tree_size: int
-    inclusion_proof: list[str]
-    checkpoint: str
-    public_key: str
+    leaf: str = Field(examples=['{"record":{"endpoint":"score","...":"..."},"record_id":"q-5f0c9a...",'
+                                '"record_type":"query_log"}'])
+    leaf_index: int = Field(examples=[117402])
+    tree_size: int = Field(examples=[117450])
+    inclusion_proof: list[str] = Field(examples=[["n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="]])
+    checkpoint: str = Field(examples=[NOTE])
+    public_key: str = Field(examples=[VKEY])
 
 
 class GrantIn(BaseModel):
@@ -189,7 +193,8 @@ class GrantOut(BaseModel):
     effective_from: str = Field(examples=["2026-12-03"])
     effective_to: str | None = Field(examples=["2027-12-03"])
     revoked_at: str | None = Field(examples=[None])
-    record_id: str = Field(description="the authorization_grant record in the data home and the ledger")
+    record_id: str = Field(description="the authorization_grant record in the data home and the ledger",
+                           examples=["4c6afb1d6d1f9aa8e03bdabf7cf55af1"])
     revocation_record_id: str | None = Field(examples=[None])
     valid: bool = Field(examples=[True])
 
