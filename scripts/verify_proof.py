@@ -3,7 +3,7 @@
 
 Usage: verify_proof.py PROOF.json PUBLIC_KEY
   PROOF.json  the body of GET /v1/enterprises/{id}/evidence/{record_id} or GET /v1/query-log/{id}/proof
-  PUBLIC_KEY  the ledger's note verifier key (name+keyhash+base64key), obtained out of band
+  PUBLIC_KEY  the ledger's note verifier key(s) (name+keyhash+base64key, one per line), out of band
               (e.g. `firmscore ledger pubkey` run by the data home's operator, or a published copy)
 Checks: the checkpoint is signed by that key (C2SP signed note, Ed25519), and the leaf is included
 under the checkpoint's root by the RFC 9162 audit path. Exit status 0 when both hold.
@@ -65,7 +65,15 @@ def root_from_path(index: int, size: int, leaf_hash: bytes, path: list[bytes]) -
 def main() -> int:
     with open(sys.argv[1], encoding="utf-8") as fh:
         proof = json.load(fh)
-    size, root = verify_note(proof["checkpoint"], sys.argv[2])
+    size, root = None, b""
+    for vkey in sys.argv[2].split():  # a published keyring: one verifier key per line, current first
+        try:
+            size, root = verify_note(proof["checkpoint"], vkey)
+            break
+        except ValueError:
+            continue
+    if size is None:
+        raise ValueError("the checkpoint is not signed by a published key")
     leaf = proof["leaf"].encode("utf-8")
     leaf_hash = hashlib.sha256(b"\x00" + leaf).digest()
     record_id = proof.get("record_id") or proof["entry"]["entry_id"]

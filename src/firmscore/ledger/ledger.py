@@ -10,34 +10,44 @@ index (:mod:`~firmscore.ledger.log`), signs a checkpoint for every batch
 from __future__ import annotations
 
 import json
-import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+import rfc8785
 
 from firmscore.config import default_home
+from firmscore.config import key_dir as config_key_dir
 from firmscore.datamodel import RecordType
 from firmscore.i18n import both
 from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
 from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log, check_trusted
-from firmscore.ledger.checkpoint import CheckpointSigner, NoteVerifier, SignedCheckpoint, parse_checkpoint
+from firmscore.ledger.checkpoint import CheckpointSigner, Keyring, NoteVerifier, SignedCheckpoint, parse_checkpoint
+from firmscore.ledger.cosignature import add_signature_lines
 from firmscore.ledger.encoding import commitment, commitment_leaf, encode_table, record_id_marker
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
+from firmscore.ledger.keys import PUBLIC_FILE, Say, load_keyring, load_signer, migrate_from_home
 from firmscore.ledger.log import MerkleLog, utc_now
 from firmscore.ledger.sealing import seal, unseal
 from firmscore.ledger.storage import open_storage
 from firmscore.ledger.storage.base import RecordRow, SqlStorage
 from firmscore.ledger.storage.sqlite import SqliteStorage
+from firmscore.ledger.witnessing import Witness, WitnessError, cosign_checkpoint, fetch_witnessed, load_witnesses
 from firmscore.store.home import DataHome
+from firmscore.store.keys import KeyRing, UnwrapError
 
-ENV_KEY_DIR = "FIRMSCORE_LEDGER_KEYS"
 LEDGER_FILE = "ledger.db"
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 class LedgerError(LookupError):
@@ -102,6 +112,22 @@ def prepare_leaves(record_type: str, table: pa.Table) -> PreparedLeaves:
     return PreparedLeaves(rt, pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA))
 
 
+def _lines_of(note: str, name: str) -> str:
+    """The signature lines of ``name`` in a note."""
+    sigs = note.split("\n\n", 1)[1] if "\n\n" in note else ""
+    return "".join(line + "\n" for line in sigs.splitlines() if line.split(" ")[1:2] == [name])
+
+
+@dataclass(frozen=True, kw_only=True)
+class WitnessedCheckpoint:
+    """The current checkpoint with the cosignatures the configured witnesses gave it."""
+
+    checkpoint: SignedCheckpoint
+    note: str
+    cosigners: list[str]
+    refused: list[tuple[str, str]]
+
+
 class EvidenceLedger:
     """Signed Merkle log of canonical records, with proofs, look-ups and crypto-shredding.
 
@@ -110,36 +136,50 @@ class EvidenceLedger:
     storage:
         The database holding the log (see :func:`firmscore.ledger.storage.open_storage`).
     key_dir:
-        Folder of the checkpoint signing key (created on first use, private key mode 0600).
+        Folder of the checkpoint signing key and published keyring (:mod:`~firmscore.ledger.keys`),
+        outside the data home; created on first use unless ``create_key`` is false.
+    kek_dir:
+        Folder of the key-encryption keys that wrap every sealed record's key and salt
+        (:class:`~firmscore.store.keys.KeyRing`; default ``key_dir``). Never the database's folder:
+        a copy of the database alone must decrypt nothing.
     """
 
-    def __init__(self, storage: SqlStorage, key_dir: Path) -> None:
+    def __init__(
+        self, storage: SqlStorage, key_dir: Path, kek_dir: Path | None = None, *, create_key: bool = True
+    ) -> None:
         self.storage = storage
         self.key_dir = Path(key_dir)
-        self.signer = CheckpointSigner.load_or_create(self.key_dir)
+        self._signer = load_signer(self.key_dir) if create_key else None
+        self.kek_dir = Path(kek_dir) if kek_dir is not None else self.key_dir
+        self.keys = KeyRing.load_or_create(self.kek_dir)
         self.log = MerkleLog(storage)
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def for_home(cls, home: DataHome) -> EvidenceLedger:
-        """The ledger of a data home: SQLite file and keys under ``<home>/ledger/``."""
+    def for_home(cls, home: DataHome, *, create_key: bool = True, say: Say | None = None) -> EvidenceLedger:
+        """The ledger of a data home: SQLite file under ``<home>/ledger/``; signing key, keyring and
+        key-encryption keys in its key folder (:func:`firmscore.config.key_dir`), outside the home.
+
+        A signing key that an older version kept in ``<home>/ledger/`` is moved out first, with a message.
+        """
         folder = home.subdir("ledger")
-        return cls(SqliteStorage(folder / LEDGER_FILE), folder)
+        keys = config_key_dir(home.root)
+        migrate_from_home(folder, keys, say or _warn)
+        return cls(SqliteStorage(folder / LEDGER_FILE), keys, kek_dir=keys, create_key=create_key)
 
     @classmethod
     def connect(cls, url: str, key_dir: Path | str | None = None) -> EvidenceLedger:
         """A ledger at ``sqlite:///path`` or ``postgresql://...`` (``?schema=NAME`` for its own schema).
 
-        Keys default to the SQLite file's folder, else ``$FIRMSCORE_LEDGER_KEYS``, else
-        ``<default home>/ledger``.
+        Keys (signing key, keyring, key-encryption keys) are in ``key_dir`` when it is given, else in
+        :func:`firmscore.config.key_dir` of the SQLite file's folder (``$FIRMSCORE_KEY_DIR`` or
+        ``<folder>.keys``, beside it, never in it), else of the default home.
         """
         storage = open_storage(url)
         if key_dir is None:
-            if isinstance(storage, SqliteStorage):
-                key_dir = storage.path.parent
-            else:
-                key_dir = os.environ.get(ENV_KEY_DIR) or default_home() / "ledger"
-        return cls(storage, Path(key_dir))
+            base = storage.path.parent if isinstance(storage, SqliteStorage) else default_home()
+            key_dir = config_key_dir(base)
+        return cls(storage, Path(key_dir), kek_dir=Path(key_dir))
 
     def close(self) -> None:
         self.storage.close()
@@ -157,12 +197,28 @@ class EvidenceLedger:
         return self.log.size
 
     @property
+    def signer(self) -> CheckpointSigner:
+        """The private key; loaded on first use so that a verifier without it can still audit."""
+        if self._signer is None:
+            self._signer = load_signer(self.key_dir, create=False)
+        return self._signer
+
+    @property
+    def keyring(self) -> Keyring:
+        """The published keys (``checkpoint.pub`` in the key folder): what every verification uses."""
+        ring = load_keyring(self.key_dir)
+        if ring is None:
+            raise LedgerError("ledger.no_key", path=self.key_dir / PUBLIC_FILE)
+        return ring
+
+    @property
     def verifier(self) -> NoteVerifier:
-        return self.signer.verifier
+        """The current published key."""
+        return self.keyring.current
 
     def public_key(self) -> str:
-        """The checkpoint key in note verifier-key form (``name+keyhash+base64key``)."""
-        return self.verifier.encode()
+        """The published keyring in note verifier-key form (``name+keyhash+base64key``), current key first."""
+        return self.keyring.encode().rstrip("\n")
 
     # ------------------------------------------------------------------ appending
     def append_records(self, record_type: str, table: pa.Table) -> npt.NDArray[np.int64]:
@@ -216,18 +272,52 @@ class EvidenceLedger:
                 (ids[i], first + offsets[i], rt, 0 if keys[i] is None else 1) for i in order
             ]
             self.storage.insert_records(record_rows)
-            sealed_rows = [
-                (ids[i], k, s, c) for i in order if (k := keys[i]) is not None and (s := salts[i]) is not None
-                and (c := cts[i]) is not None
-            ]
-            if sealed_rows:
-                self.storage.insert_sealed(sealed_rows)
+            sealed = [i for i in order if keys[i] is not None]
+            if sealed:
+                sids = [ids[i] for i in sealed]
+                # envelope encryption: the database holds each record's key and salt wrapped by the KEK only
+                wrapped_keys = self.keys.wrap_many("record_key", sids, [keys[i] for i in sealed])
+                wrapped_salts = self.keys.wrap_many("salt", sids, [salts[i] for i in sealed])
+                self.storage.insert_sealed([
+                    (rid, k, sa, cts[i])
+                    for rid, k, sa, i in zip(sids, wrapped_keys, wrapped_salts, sealed, strict=True)
+                ])
             cp = self.signer.sign(new_size, new_root)
             self.storage.insert_checkpoint(new_size, cp.note, utc_now())
 
         first = self.log.append(datas, before_commit=write_index) if datas else self.log.size
         return np.asarray([known[rid] if o < 0 else first + o for rid, o in zip(ids, offsets, strict=True)],
                           dtype=np.int64)
+
+    def append_statements(self, kind: str, records: Sequence[dict[str, Any]]) -> npt.NDArray[np.int64]:
+        """Log documents the platform itself issues (e.g. ``kind="score"``): one clear leaf each, one batch.
+
+        Each document needs a ``record_id``; the leaf is ``RFC8785({"v": 1, "type": kind, "record": doc})``,
+        the shape of a record leaf, so the audit's record-index check covers them too. ``kind`` must not
+        be a record type.
+        """
+        if kind in {rt.value for rt in RecordType}:
+            raise ValueError(f"{kind!r} is a record type, not a statement kind")
+        ids = [str(r["record_id"]) for r in records]
+        leaves = [rfc8785.dumps({"v": 1, "type": kind, "record": r}) for r in records]
+        none: list[bytes | None] = [None] * len(ids)
+        table = pa.Table.from_arrays(
+            [pa.array(ids, pa.string()), pa.array(leaves, pa.binary()), pa.array(none, pa.binary()),
+             pa.array(none, pa.binary()), pa.array(none, pa.binary())], schema=PREPARED_SCHEMA)
+        return self.append_prepared(PreparedLeaves(kind, table))
+
+    def read_leaf(self, index: int) -> bytes | None:
+        """The bytes of leaf ``index`` as stored (``None`` when missing)."""
+        got = self.storage.read_leaf(index)
+        self.storage.end_read()
+        return got
+
+    def prove_leaf(self, index: int, tree_size: int) -> list[bytes]:
+        """Inclusion proof of leaf ``index`` in the tree of ``tree_size`` (by position, not via the record index)."""
+        self.log.refresh()
+        if not 0 <= index < tree_size <= self.log.size:
+            raise ValueError(f"leaf {index} is not in a tree of size {tree_size} (log size {self.log.size})")
+        return self.log.inclusion_proof(index, tree_size)
 
     # ------------------------------------------------------------------ checkpoints and proofs
     def checkpoint(self, tree_size: int | None = None) -> SignedCheckpoint:
@@ -301,18 +391,28 @@ class EvidenceLedger:
         self.storage.end_read()
         if secret is None:
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
-        key, salt, ct = secret
+        try:
+            key, salt, ct = self._unwrap(record_id, secret)
+        except UnwrapError as exc:
+            raise LedgerError("ledger.key_unavailable", record_id=record_id, detail=exc) from exc
         canonical = unseal(record_id, key, ct)
         if json.loads(proof.leaf_data)["commitment"] != commitment(salt, canonical):
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
         return LookupResult(record_id, proof.record_type, proof, json.loads(canonical)["record"])
 
+    def _unwrap(self, record_id: str, secret: tuple[bytes, bytes, bytes]) -> tuple[bytes, bytes, bytes]:
+        """A sealed record's (key, salt, ciphertext) with key and salt unwrapped by the KEK."""
+        key, salt, ct = secret
+        return self.keys.unwrap("record_key", record_id, key), self.keys.unwrap("salt", record_id, salt), ct
+
     def erase(self, record_id: str, rule: str, on_date: date | str) -> Erasure:
         """Crypto-shred a sealed record: destroy its key, salt and ciphertext and record a tombstone.
 
         The leaf (a salted commitment) stays, so the log and every checkpoint still verify, but no
-        one can recover or even confirm a guess of the content any more. Erasing twice returns the
-        first erasure.
+        one can recover or even confirm a guess of the content any more. Deleted rows are
+        overwritten with zeros (SQLite ``secure_delete``) and the WAL is folded in and truncated, so
+        the database files keep no copy. Erasing twice returns the first erasure. (The record's
+        copies in the data home are removed by :func:`firmscore.ledger.erasure.erase_record`.)
         """
         _, _, _, sealed = self._record(record_id)
         if not sealed:
@@ -326,21 +426,106 @@ class EvidenceLedger:
         with self.storage.transaction():
             self.storage.delete_sealed(record_id)
             self.storage.insert_tombstone(record_id, rule, on, utc_now())
+        self.storage.shred_freed_pages()
         erasure = self._erasure(record_id)
         self.storage.end_read()
         assert erasure is not None
         return erasure
 
+    # ------------------------------------------------------------------ witnesses
+    @property
+    def witnesses(self) -> list[Witness]:
+        """The witnesses configured in the key folder (``witnesses.json``)."""
+        return load_witnesses(self.key_dir)
+
+    def witness(self) -> WitnessedCheckpoint:
+        """Submit the current checkpoint to every configured witness; the note with every cosignature.
+
+        A witness that refuses or cannot be reached is reported in ``refused`` (the note then lacks
+        its cosignature); nothing is retried later automatically.
+        """
+        cp = self.checkpoint()
+        note, cosigners, refused = cp.note, [], []
+        for w in self.witnesses:
+            try:
+                got = cosign_checkpoint(self, w)
+            except WitnessError as exc:
+                refused.append((w.name, str(exc)))
+                continue
+            note = add_signature_lines(note, _lines_of(got, w.name))
+            cosigners.append(w.name)
+        return WitnessedCheckpoint(checkpoint=cp, note=note, cosigners=cosigners, refused=refused)
+
+    def cosigned_checkpoint(self) -> str | None:
+        """The newest checkpoint any witness cosigned, with every cosignature kept for that size."""
+        rows = self.storage.iter_cosigned()
+        self.storage.end_read()
+        if not rows:
+            return None
+        size = rows[-1][0]
+        at = [(w, n) for s, w, n in rows if s == size]
+        note = at[0][1]
+        for w, n in at[1:]:
+            note = add_signature_lines(note, _lines_of(n, w))
+        return note
+
+    def rewrap_keys(self, progress: Progress | None = None) -> int:
+        """Re-wrap every stored record key and salt under the current KEK (after :meth:`KeyRing.rotate`).
+
+        Also wraps secrets stored in clear by versions before envelope encryption. Returns how many
+        records were re-wrapped; afterwards :meth:`KeyRing.retire` may forget the old KEKs.
+        """
+        done, after, page = 0, "", 10_000
+        while True:
+            rows = self.storage.record_keys_after(after, page)
+            self.storage.end_read()
+            if not rows:
+                break
+            after = rows[-1][0]
+            stale = [(rid, k, s) for rid, k, s in rows if self.keys.needs_rewrap(k) or self.keys.needs_rewrap(s)]
+            if stale:
+                rids = [r for r, _, _ in stale]
+                plain_keys = [self.keys.unwrap("record_key", r, k) for r, k, _ in stale]
+                plain_salts = [self.keys.unwrap("salt", r, s) for r, _, s in stale]
+                new = list(zip(rids, self.keys.wrap_many("record_key", rids, plain_keys),
+                               self.keys.wrap_many("salt", rids, plain_salts), strict=True))
+                with self.storage.transaction():
+                    self.storage.replace_record_keys(new)
+                done += len(new)
+            if progress:
+                progress(len(rows))
+        self.storage.shred_freed_pages()
+        return done
+
     # ------------------------------------------------------------------ verification
-    def verify_all(self, progress: Progress | None = None, trusted: Sequence[str] = ()) -> LedgerVerifyReport:
+    def verify_all(
+        self, progress: Progress | None = None, trusted: Sequence[str] = (), *, ask_witnesses: bool = True
+    ) -> LedgerVerifyReport:
         """Re-hash the whole store and name every leaf, node, root, checkpoint or record entry that is wrong.
 
-        ``trusted`` are checkpoint notes kept outside the database (by clients, witnesses, score
-        receipts); each must still match the stored log, which catches truncation of the log.
+        ``trusted`` are checkpoint notes kept outside the database (by clients, score receipts);
+        with ``ask_witnesses`` every checkpoint each configured witness cosigned is fetched from it.
+        The stored log must extend each of them (a consistency proof from its size to the current
+        tree), which catches truncation, forks and rewrites even when every local checkpoint was
+        deleted and the database re-signed.
         """
-        report = audit_log(self.storage, self.verifier, progress)
+        ring = self.keyring
+        report = audit_log(self.storage, ring, progress)
         for note in trusted:
-            check_trusted(self.storage, self.verifier, note, report)
+            check_trusted(self.storage, ring, note, report)
+        for _size, name, note in self.storage.iter_cosigned():
+            check_trusted(self.storage, ring, note, report, source=f"cosigned:{name}")
+        if ask_witnesses:
+            for w in self.witnesses:
+                report.witnesses.append(w.name)
+                try:
+                    notes = fetch_witnessed(w, ring.name)
+                except WitnessError as exc:
+                    report.add("witness_unreachable", w.name, "ledger.witness_unreachable", witness=w.name,
+                               detail=str(exc))
+                    continue
+                for note in notes:
+                    check_trusted(self.storage, ring, note, report, source=w.name, cosigner=w.key)
         self._check_records(report)
         self.storage.end_read()
         return report
@@ -367,13 +552,12 @@ class EvidenceLedger:
             for index in sorted(set(leaves) - seen):
                 report.add("record_missing", str(index), "ledger.record_missing", index=index)
 
-    @staticmethod
-    def _sealed_ok(rid: str, leaf: bytes, secret: tuple[bytes, bytes, bytes] | None, erased: bool) -> bool:
+    def _sealed_ok(self, rid: str, leaf: bytes, secret: tuple[bytes, bytes, bytes] | None, erased: bool) -> bool:
         """Sealed content decrypts and matches the leaf's commitment, or was erased with a tombstone."""
         if secret is None:
             return erased
-        key, salt, ct = secret
         try:
+            key, salt, ct = self._unwrap(rid, secret)
             return bool(json.loads(leaf)["commitment"] == commitment(salt, unseal(rid, key, ct)))
         except Exception:  # an altered ciphertext fails authentication; a broken leaf fails to parse
             return False

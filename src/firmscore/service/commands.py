@@ -13,8 +13,6 @@ from firmscore.service.roles import Role
 HOME = typer.Option(None, "--home", help="Data home (default ./firmscore-data or $FIRMSCORE_HOME).")
 DB = typer.Option(None, "--database-url", help="Operational store, e.g. postgresql+psycopg://user@host/db "
                   "(default: SQLite in WAL mode inside the data home).")
-admin_app = typer.Typer(help="Institutions, API clients, accounts, keys. 机构、客户端、账户与密钥管理。",
-                        no_args_is_help=True)
 
 
 def _settings(home: Path | None, database_url: str | None) -> object:
@@ -73,7 +71,6 @@ def serve(
                 limit_concurrency=2000, timeout_graceful_shutdown=5)
 
 
-@admin_app.command("institution")
 def institution(institution_id: str = typer.Argument(...), name_zh: str = typer.Option(..., "--name-zh"),
                 name_en: str = typer.Option(..., "--name-en"), home: Path = HOME, database_url: str = DB) -> None:
     """Create an institution (a tenant). 新建机构。"""
@@ -87,7 +84,6 @@ def institution(institution_id: str = typer.Argument(...), name_zh: str = typer.
     Console().print(f"institution / 机构 {institution_id} created")
 
 
-@admin_app.command("client")
 def client(institution_id: str = typer.Argument(...), name: str = typer.Option("api client", "--name"),
            client_id: str = typer.Option(None, "--client-id"),
            scope: list[str] = typer.Option([], "--scope", help="Repeatable; default: every institution scope."),
@@ -107,7 +103,6 @@ def client(institution_id: str = typer.Argument(...), name: str = typer.Option("
     _shown_once(Console(), "API client / 系统客户端", rows)
 
 
-@admin_app.command("account")
 def account(username: str = typer.Argument(...),
             role: str = typer.Option(..., "--role", help="subject | analyst | admin"),
             enterprise_id: str = typer.Option(None, "--enterprise", help="The firm of a subject account."),
@@ -124,7 +119,6 @@ def account(username: str = typer.Argument(...),
     _shown_once(Console(), "account / 账户", [("username", made.id), ("password", made.secret), ("role", role)])
 
 
-@admin_app.command("disable")
 def disable(kind: str = typer.Argument(..., help="institution | client | account | api-key"),
             ident: str = typer.Argument(...), home: Path = HOME, database_url: str = DB) -> None:
     """Disable an institution, client, account or API key: its tokens are refused from the next request. 停用。"""
@@ -137,7 +131,6 @@ def disable(kind: str = typer.Argument(..., help="institution | client | account
     Console().print(f"{kind} {ident} disabled / 已停用")
 
 
-@admin_app.command("rotate-keys")
 def rotate_keys(home: Path = HOME) -> None:
     """Rotate the token signing key (older keys keep verifying until their tokens expire). 轮换签名密钥。"""
     from firmscore.service import admin
@@ -149,5 +142,10 @@ def rotate_keys(home: Path = HOME) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """``serve``, and the service's tenants, clients, accounts and keys under the operator's ``firmscore admin``."""
+    from firmscore.admin.commands import admin_app
+
     app.command("serve")(serve)
-    app.add_typer(admin_app, name="admin")
+    for name, command in (("institution", institution), ("client", client), ("account", account),
+                          ("disable", disable), ("rotate-keys", rotate_keys)):
+        admin_app.command(name)(command)

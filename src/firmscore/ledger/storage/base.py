@@ -23,6 +23,11 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "ledger_tombstones",
     "ledger_checkpoints",
 )
+#: Append-only tables added after the first schema, created on open when an older database lacks them.
+ADDED_TABLES: dict[str, str] = {
+    "ledger_cosigned": "CREATE TABLE ledger_cosigned (tree_size {i} NOT NULL, witness TEXT NOT NULL, "
+    "note TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (tree_size, witness))",
+}
 #: Tables whose rows may be deleted (erasure) but never updated.
 SHREDDABLE_TABLES: tuple[str, ...] = ("ledger_record_keys", "ledger_sealed_content")
 
@@ -53,6 +58,9 @@ class LedgerStorage(Protocol):
     def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None: ...
     def read_sealed(self, record_id: str) -> tuple[bytes, bytes, bytes] | None: ...
     def delete_sealed(self, record_id: str) -> None: ...
+    def record_keys_after(self, after: str, limit: int) -> list[tuple[str, bytes, bytes]]: ...
+    def replace_record_keys(self, rows: Sequence[tuple[str, bytes, bytes]]) -> None: ...
+    def shred_freed_pages(self) -> None: ...
     def sealed_between(self, start: int, end: int) -> dict[str, tuple[bytes, bytes, bytes] | None]: ...
     def tombstoned_between(self, start: int, end: int) -> set[str]: ...
     def insert_tombstone(self, record_id: str, rule: str, erased_on: str, created_at: str) -> None: ...
@@ -77,7 +85,9 @@ class SqlStorage:
     def table_exists(self, name: str) -> bool:
         raise NotImplementedError
 
-    def trigger_statements(self) -> list[str]:
+    def trigger_statements(
+        self, append_only: Sequence[str] = APPEND_ONLY_TABLES, shreddable: Sequence[str] = SHREDDABLE_TABLES
+    ) -> list[str]:
         raise NotImplementedError
 
     def begin(self) -> None:
@@ -104,12 +114,17 @@ class SqlStorage:
         ]
 
     def create_schema(self) -> None:
-        """Create tables and append-only triggers once (idempotent)."""
-        if self.table_exists("ledger_bundles"):
-            return
-        with self.transaction() as cur:
-            for stmt in [*self.schema_statements(), *self.trigger_statements()]:
-                cur.execute(stmt)
+        """Create tables and append-only triggers once (idempotent); add tables newer than the database."""
+        if not self.table_exists("ledger_bundles"):
+            with self.transaction() as cur:
+                for stmt in [*self.schema_statements(), *self.trigger_statements()]:
+                    cur.execute(stmt)
+        for name, create in ADDED_TABLES.items():
+            if not self.table_exists(name):
+                with self.transaction() as cur:
+                    cur.execute(create.format(i=self.bigint_type, b=self.blob_type))
+                    for stmt in self.trigger_statements(append_only=(name,), shreddable=()):
+                        cur.execute(stmt)
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -341,6 +356,22 @@ class SqlStorage:
         self._many("DELETE FROM ledger_record_keys WHERE record_id = ?", [(record_id,)])
         self._many("DELETE FROM ledger_sealed_content WHERE record_id = ?", [(record_id,)])
 
+    def record_keys_after(self, after: str, limit: int) -> list[tuple[str, bytes, bytes]]:
+        """Up to ``limit`` rows of (record id, wrapped key, wrapped salt) with record id > ``after``, in order."""
+        rows = self._all(
+            "SELECT record_id, record_key, salt FROM ledger_record_keys WHERE record_id > ? ORDER BY record_id LIMIT ?",
+            (after, limit),
+        )
+        return [(str(r), bytes(k), bytes(s)) for r, k, s in rows]
+
+    def replace_record_keys(self, rows: Sequence[tuple[str, bytes, bytes]]) -> None:
+        """Re-wrapped secrets (KEK rotation): delete and re-insert, as the table refuses UPDATE."""
+        self._many("DELETE FROM ledger_record_keys WHERE record_id = ?", [(r[0],) for r in rows])
+        self._bulk("ledger_record_keys", ("record_id", "record_key", "salt"), list(rows))
+
+    def shred_freed_pages(self) -> None:
+        """Make deleted secrets unreadable in the database files too (a no-op where the server owns them)."""
+
     # ------------------------------------------------------------------ tombstones
     def insert_tombstone(self, record_id: str, rule: str, erased_on: str, created_at: str) -> None:
         self._many(
@@ -368,6 +399,19 @@ class SqlStorage:
     def iter_checkpoints(self) -> Iterator[tuple[int, str]]:
         for s, n in self._all("SELECT tree_size, note FROM ledger_checkpoints ORDER BY tree_size"):
             yield int(s), str(n)
+
+    # ------------------------------------------------------------------ cosigned checkpoints
+    def insert_cosigned(self, size: int, witness: str, note: str, created_at: str) -> None:
+        """Keep a checkpoint as a witness cosigned it (the witness keeps its own copy too)."""
+        self._many(
+            "INSERT INTO ledger_cosigned (tree_size, witness, note, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING", [(size, witness, note, created_at)]
+        )
+
+    def iter_cosigned(self) -> list[tuple[int, str, str]]:
+        """(tree size, witness name, cosigned note), oldest first."""
+        rows = self._all("SELECT tree_size, witness, note FROM ledger_cosigned ORDER BY tree_size, witness")
+        return [(int(s), str(w), str(n)) for s, w, n in rows]
 
     def close(self) -> None:
         self.conn.close()
