@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--rescore", type=int, default=0, help="also time per-firm rescoring of N firms")
     args = ap.parse_args()
 
-    from live import LiveServer  # tests/service/live.py: the same subprocess harness as the HTTP tests
+    from service.live import LiveServer  # tests/service/live.py: the same subprocess harness as the HTTP tests
 
     from firmscore.store import DataHome
 
