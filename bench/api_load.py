@@ -91,9 +91,8 @@ def main() -> None:
     ap.add_argument("--rescore", type=int, default=0, help="also time per-firm rescoring of N firms")
     args = ap.parse_args()
 
-    from service.live import LiveServer  # tests/service/live.py: the same subprocess harness as the HTTP tests
-
     from firmscore.store import DataHome
+    from service.live import LiveServer  # tests/service/live.py: the same subprocess harness as the HTTP tests
 
     wrk = ensure_wrk()
     home = DataHome.open(args.home)

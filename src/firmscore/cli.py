@@ -33,7 +33,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.trust.commands",
     "firmscore.service.commands",
     "firmscore.decide.commands",
+    "firmscore.benchmark.commands",
     "firmscore.admin.commands",
+    "firmscore.federate.commands",
 )
 
 
