@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -20,6 +18,7 @@ from firmscore.graph.contagion import ContagionModel
 from firmscore.graph.explain import explain
 from firmscore.graph.features import GraphAnalysis, analyse_home
 from firmscore.i18n import t
+from firmscore.store.atomic import atomic_dir, write_json, write_parquet
 from firmscore.store.home import DataHome
 
 _STEPS = 20  # build steps + analysis steps, for the progress bar
@@ -91,17 +90,15 @@ def graph(
             console.print(f"{i}. {s.zh}\n   {s.en}")
         return
     out_dir = dh.subdir("features") / "graph" / f"as_of={day.isoformat()}"
-    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "relationship.parquet"
-    pq.write_table(analysis.table(), path, compression="zstd")
     weights = analysis.model.effective_weights
-    (out_dir / "contagion.json").write_text(
-        json.dumps({"weights": weights, "calibration": getattr(analysis.model, "calibration_", None),
+    with atomic_dir(out_dir) as tmp:  # features and contagion summary are replaced together
+        write_parquet(tmp / path.name, analysis.table(), compression="zstd")
+        write_json(tmp / "contagion.json",
+                   {"weights": weights, "calibration": getattr(analysis.model, "calibration_", None),
                     "iterations": analysis.model.n_iter_, "converged": bool(analysis.model.converged_),
                     "mean_own_pd": float(np.mean(analysis.features["rel_own_pd"])) if analysis.graph.n_enterprises
-                    else None}, ensure_ascii=False, indent=2),
-        encoding="utf-8",
-    )
+                    else None}, indent=2)
     _summary(analysis, console)
     console.print(t("graph.written", path=path))
 

@@ -127,9 +127,8 @@ def train_model(
         n_bootstrap=n_bootstrap,
         seed=seed,
     )
-    model_path = bundle.save(home)
+    model_path = bundle.save(home, report)
     report_dir = model_path.parent / "report"
-    report.write(str(report_dir))
     metrics.update(model_id=bundle.model_id, features_used=len(used))
     return TrainResult(bundle, model_path, report_dir, report, metrics)
 

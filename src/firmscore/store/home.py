@@ -23,10 +23,10 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from firmscore.config import Secrets, default_home
 from firmscore.datamodel import RecordType, schema_for
+from firmscore.store.atomic import atomic_path, write_bytes, write_parquet
 
 QUARANTINE_SCHEMA = pa.schema(
     [
@@ -86,23 +86,20 @@ class DataHome:
         """Write ``table`` (cast to the canonical schema) as a new immutable Parquet part."""
         schema = schema_for(record_type)
         table = table.select(schema.names).cast(schema)
-        d = self.table_dir(record_type)
-        d.mkdir(parents=True, exist_ok=True)
-        path = d / f"{batch_id}-{part:05d}.parquet"
-        pq.write_table(table, path, compression="zstd")
-        return path
+        path = self.table_dir(record_type) / f"{batch_id}-{part:05d}.parquet"
+        return write_parquet(path, table, compression="zstd")
 
     def append_quarantine(self, table: pa.Table, batch_id: str, part: int = 0) -> Path:
-        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
         path = self.quarantine_dir / f"{batch_id}-{part:05d}.parquet"
-        pq.write_table(table.select(QUARANTINE_SCHEMA.names).cast(QUARANTINE_SCHEMA), path)
-        return path
+        return write_parquet(path, table.select(QUARANTINE_SCHEMA.names).cast(QUARANTINE_SCHEMA))
 
     def log_batch(self, entry: dict[str, Any]) -> None:
-        """Append one ingestion batch summary to ``batches.jsonl``."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self.batches_file.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+        """Add one ingestion batch summary to ``batches.jsonl`` (the file is replaced whole, durably)."""
+        old = self.batches_file.read_bytes() if self.batches_file.exists() else b""
+        if old and not old.endswith(b"\n"):
+            old += b"\n"
+        line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
+        write_bytes(self.batches_file, old + line.encode("utf-8"))
 
     def batches(self) -> Iterator[dict[str, Any]]:
         if self.batches_file.exists():
@@ -155,12 +152,12 @@ class DataHome:
 
     def refresh_catalog(self) -> Path:
         """(Re)write ``catalog.duckdb`` with views over the current Parquet files."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.catalog_file))
-        try:
-            self._create_views(con)
-        finally:
-            con.close()
+        with atomic_path(self.catalog_file) as tmp:  # built aside, then renamed: readers never see half of it
+            con = duckdb.connect(str(tmp))
+            try:
+                self._create_views(con)
+            finally:
+                con.close()
         return self.catalog_file
 
     def counts(self) -> dict[str, int]:
