@@ -29,6 +29,7 @@ from firmscore.features.compile import block_query, event_type_filter, prelude_v
 from firmscore.features.spec import FeatureSpec
 from firmscore.store.atomic import atomic_dir, write_json, write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 #: progress(step label, steps done, steps total)
 Progress = Callable[[str, int, int], None]
@@ -251,6 +252,7 @@ def features_dir(home: DataHome, as_of: dt.date) -> Path:
     return home.root / "features" / f"as_of={as_of.isoformat()}"
 
 
+@holds_writer_lock("features")
 def write_features(home: DataHome, matrix: FeatureMatrix) -> Path:
     """Write ``features.parquet`` and ``features.json`` (metadata); return the parquet path."""
     out = features_dir(home, matrix.as_of)

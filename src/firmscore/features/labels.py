@@ -24,6 +24,7 @@ from firmscore.features.compute import install_prelude
 from firmscore.features.snapshot import as_of_literal
 from firmscore.store.atomic import atomic_dir, write_json, write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 #: trigger name → (SQL predicate on events, 中文, English)
 TRIGGERS: dict[str, tuple[str, str, str]] = {
@@ -136,6 +137,7 @@ def labels_dir(home: DataHome, as_of: dt.date, horizon: str) -> Path:
     return home.root / "labels" / f"as_of={as_of.isoformat()}" / f"horizon={horizon}"
 
 
+@holds_writer_lock("labels")
 def write_labels(home: DataHome, as_of: dt.date, horizon: str, table: pa.Table,
                  triggers: Sequence[str] = DEFAULT_TRIGGERS) -> Path:
     """Write ``labels.parquet`` and ``labels.json`` (triggers, window, default rate)."""

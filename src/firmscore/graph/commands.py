@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import firmscore.graph.messages  # noqa: F401  (registers the messages)
-from firmscore.cli_options import parse_date
+from firmscore.cli_options import parse_date, writing
 from firmscore.graph.calibrate import calibrate_on_home
 from firmscore.graph.contagion import ContagionModel
 from firmscore.graph.explain import explain
@@ -92,7 +92,7 @@ def graph(
     out_dir = dh.subdir("features") / "graph" / f"as_of={day.isoformat()}"
     path = out_dir / "relationship.parquet"
     weights = analysis.model.effective_weights
-    with atomic_dir(out_dir) as tmp:  # features and contagion summary are replaced together
+    with writing(dh, "graph"), atomic_dir(out_dir) as tmp:  # features and contagion summary replaced together
         write_parquet(tmp / path.name, analysis.table(), compression="zstd")
         write_json(tmp / "contagion.json",
                    {"weights": weights, "calibration": getattr(analysis.model, "calibration_", None),

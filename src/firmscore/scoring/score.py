@@ -27,6 +27,7 @@ from firmscore.scoring.data import feature_frame, feature_metadata
 from firmscore.scoring.evidence import install_evidence
 from firmscore.store.atomic import atomic_dir, write_json, write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 from firmscore.trust import compute_trust, write_trust
 
 #: Trust columns shown beside every score (see docs/trust.md).
@@ -78,6 +79,7 @@ def _reasons_json(reasons: pd.DataFrame, index: pd.Index, evidence: dict[tuple[s
     return [json.dumps(per_row.get(str(e), []), ensure_ascii=False) for e in index]
 
 
+@holds_writer_lock("score")
 def score_enterprises(
     home: DataHome,
     as_of: dt.date,

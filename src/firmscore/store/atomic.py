@@ -219,12 +219,16 @@ def _leftover(name: str) -> tuple[str, str] | None:
     return None
 
 
-def remove_leftovers(root: Path) -> list[Path]:
-    """Resolve what killed writes left under ``root``; return the paths removed or moved back."""
+def remove_leftovers(root: Path, skip: frozenset[str] = frozenset()) -> list[Path]:
+    """Resolve what killed writes left under ``root`` (not entering folders named in ``skip``).
+
+    Returns the paths removed or moved back.
+    """
     done: list[Path] = []
     if not root.exists():
         return done
     for dirpath, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip]
         here = Path(dirpath)
         changed = False
         for name in [*files, *dirs]:

@@ -4,7 +4,9 @@ Layout (all paths relative to the home)::
 
     data/<record_type>/<batch_id>-<part>.parquet   canonical records, append-only
     quarantine/<batch_id>-<part>.parquet           rejected input rows with file, line, field, reason
-    batches.jsonl                                  one line per ingestion batch (reconciliation)
+    batches.jsonl                                  the batch log: pending → logged → committed (reconciliation)
+    .staging/<batch_id>/                           a batch being built; moved into place when it commits
+    .writer.lock                                   the one-writer lock (who holds it)
     catalog.duckdb                                 views over the Parquet datasets, for any DuckDB client
     secrets.json                                   keys for person-id hashing and field encryption
     features/, models/, scores/, ledger/           written by later stages
@@ -102,11 +104,14 @@ class DataHome:
         write_bytes(self.batches_file, old + line.encode("utf-8"))
 
     def batches(self) -> Iterator[dict[str, Any]]:
+        """The committed ingestion batches (pending and rolled-back lines: :mod:`firmscore.store.batches`)."""
         if self.batches_file.exists():
             with self.batches_file.open(encoding="utf-8") as fh:
                 for line in fh:
                     if line.strip():
-                        yield json.loads(line)
+                        entry = json.loads(line)
+                        if entry.get("state", "committed") == "committed":
+                            yield entry
 
     # ----------------------------------------------------------------- reading
     def _view_sql(self, record_type: RecordType) -> str:

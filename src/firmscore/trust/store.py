@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from firmscore.store.atomic import write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 
 def _trust_file(home: DataHome, as_of: dt.date) -> Path:
@@ -24,6 +25,7 @@ def trust_path(home: DataHome, as_of: dt.date) -> Path:
     return path
 
 
+@holds_writer_lock("trust")
 def write_trust(home: DataHome, table: pa.Table, as_of: dt.date) -> Path:
     """Write the indicators (one row per enterprise) and return the path."""
     path = trust_path(home, as_of)
