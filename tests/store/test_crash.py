@@ -41,7 +41,8 @@ import pytest
 
 from firmscore.datamodel import RecordType
 from firmscore.features import build_labels, compute_features, write_features, write_labels
-from firmscore.features.catalog import BUILTIN_FEATURES
+from firmscore.features.catalog import SQL_FEATURES
+from firmscore.graph.artifact import GraphArtifactError, open_graph_artifact
 from firmscore.ingest import ingest_paths
 from firmscore.ledger import EvidenceLedger
 from firmscore.scoring import current_model, read_scores, score_enterprises, train_model
@@ -92,7 +93,7 @@ def homes(tmp_path_factory: pytest.TempPathFactory) -> Homes:
     snapshot("ingest")  # the crashed command ingests the events and relations
     ingest_paths(home, [inputs / "event", inputs / "relation"], source="synth")
     snapshot("graph")  # no graph output yet
-    write_features(home, compute_features(home, AS_OF, features=list(BUILTIN_FEATURES)))
+    write_features(home, compute_features(home, AS_OF, features=list(SQL_FEATURES)))
     snapshot("features")  # an older matrix (SQL features only) that the command replaces
     write_features(home, compute_features(home, AS_OF))
     write_labels(home, AS_OF, "12m", build_labels(home, AS_OF, "12m"))
@@ -178,11 +179,11 @@ def _state_ingest(home: DataHome) -> Any:
 
 
 def _state_graph(home: DataHome) -> Any:
-    d = home.root / "features" / "graph" / f"as_of={AS_OF}"
-    if not d.exists():
+    try:  # the seal and the data hash verify: the data file and its manifest are of one run
+        return open_graph_artifact(home, AS_OF).artifact_id
+    except GraphArtifactError as exc:
+        assert exc.kind == "missing"
         return None
-    summary = json.loads((d / "contagion.json").read_text(encoding="utf-8"))
-    return _digest(pq.read_table(d / "relationship.parquet")), summary["iterations"]
 
 
 def _state_features(home: DataHome) -> Any:
