@@ -14,7 +14,7 @@ during its run. After the kill the next writer opens the home (recovery) and the
   record belongs to a committed batch and is logged in the ledger;
 * no staging folder and no temporary file is left.
 
-``FIRMSCORE_CRASH_STEP_KILLS`` and ``FIRMSCORE_CRASH_TIME_KILLS`` (default 4 and 2 per stage) set
+``FIRMSCORE_CRASH_STEP_KILLS`` and ``FIRMSCORE_CRASH_TIME_KILLS`` (default 3 and 1 per stage) set
 how many seeds run.
 """
 
@@ -55,8 +55,8 @@ from firmscore.trust.store import read_trust
 
 AS_OF = dt.date(2025, 6, 30)
 N_FIRMS = 800
-STEP_KILLS = int(os.environ.get("FIRMSCORE_CRASH_STEP_KILLS", "4"))
-TIME_KILLS = int(os.environ.get("FIRMSCORE_CRASH_TIME_KILLS", "2"))
+STEP_KILLS = int(os.environ.get("FIRMSCORE_CRASH_STEP_KILLS", "3"))
+TIME_KILLS = int(os.environ.get("FIRMSCORE_CRASH_TIME_KILLS", "1"))
 RUNNER = Path(__file__).with_name("crash_runner.py")
 STAGES = ("ingest", "graph", "features", "train", "score")
 
