@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from firmscore.config import key_dir
 from firmscore.datamodel import RecordType
 from firmscore.features import build_labels, compute_features, write_features, write_labels
 from firmscore.ingest import ingest_paths
@@ -110,6 +111,7 @@ def test_verify_score_passes_for_untouched_data(scored_home: DataHome) -> None:
 def test_verify_score_detects_an_altered_record(scored_home: DataHome, tmp_path: Path) -> None:
     home = DataHome(tmp_path / "copy")
     shutil.copytree(scored_home.root, home.root)
+    shutil.copytree(key_dir(scored_home.root), key_dir(home.root), dirs_exist_ok=True)  # keys live beside the home
     scores, _ = read_scores(home, AS_OF)
     eid = scores.sort_values("score").index[0]
     cited = [rid for r in json.loads(scores.loc[eid, "reasons"]) for rid in r["record_ids"]]

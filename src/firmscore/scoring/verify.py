@@ -28,6 +28,7 @@ from firmscore.features import compute_features
 from firmscore.graph.artifact import GraphArtifactError
 from firmscore.ledger import EvidenceLedger, verify_checkpoint
 from firmscore.ledger.encoding import canonical_bytes, encode_table
+from firmscore.ledger.ledger import LedgerError
 from firmscore.scoring.bundle import current_model
 from firmscore.scoring.data import as_frame
 from firmscore.scoring.score import read_scores, scores_dir
@@ -129,13 +130,18 @@ def verify_score(home: DataHome, enterprise_id: str, as_of: dt.date | None = Non
         altered: list[str] = []
         for rid, rt, data, sealed in leaf_records.values():
             now = stored.get(rid)
+            if sealed:
+                try:
+                    looked = ledger.lookup(rid)
+                except LedgerError as exc:  # e.g. the home was copied without its key folder
+                    altered.append(f"{rid} ({exc.en})")
+                    continue
+                if looked.erased:
+                    continue  # erased under a rule and removed from the parts: the proof stands, the content is gone
             if now is None:
                 altered.append(f"{rid} (gone from the data home)")
                 continue
             if sealed:
-                looked = ledger.lookup(rid)
-                if looked.erased:
-                    continue  # erased under a rule: the proof stands, the content is gone by design
                 if looked.content is None or canonical_bytes(rt, looked.content) != now[1]:
                     altered.append(rid)
             elif now[1] != data:
