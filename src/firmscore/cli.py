@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.ingest.commands",
     "firmscore.store.commands",
     "firmscore.ledger.commands",
+    "firmscore.witness.commands",
     "firmscore.features.commands",
     "firmscore.graph.commands",
     "firmscore.scoring.commands",
