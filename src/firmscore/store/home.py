@@ -75,8 +75,29 @@ class DataHome:
         return Secrets.for_home(self.root)
 
     def parquet_files(self, record_type: RecordType | str) -> list[Path]:
+        """The committed parts of ``record_type`` (see :meth:`uncommitted_parts`)."""
         d = self.table_dir(record_type)
-        return sorted(d.glob("*.parquet")) if d.exists() else []
+        files = sorted(d.glob("*.parquet")) if d.exists() else []
+        hidden = self.uncommitted_parts()
+        return [f for f in files if str(f.relative_to(self.root)) not in hidden] if hidden else files
+
+    def uncommitted_parts(self) -> frozenset[str]:
+        """Paths (relative to the home) of parts whose batch the log names pending but not committed.
+
+        Only a kill during a batch's renames leaves some of them in place, until the next writer's
+        recovery completes the batch; readers leave them out meanwhile and see the home as before it.
+        """
+        if not self.batches_file.exists():
+            return frozenset()
+        open_: dict[str, list[str]] = {}
+        with self.batches_file.open(encoding="utf-8") as fh:
+            for line in fh:
+                if '"state": "pending"' in line:
+                    entry = json.loads(line)
+                    open_[entry["batch_id"]] = [p["dst"] for p in entry["parts"]]
+                elif open_ and ('"state": "committed"' in line or '"state": "rolled_back"' in line):
+                    open_.pop(json.loads(line)["batch_id"], None)
+        return frozenset(p for parts in open_.values() for p in parts)
 
     # ----------------------------------------------------------------- writing
     def append(self, record_type: RecordType | str, table: pa.Table, batch_id: str, part: int = 0) -> Path:
@@ -112,6 +133,9 @@ class DataHome:
     def _view_sql(self, record_type: RecordType) -> str:
         files = self.parquet_files(record_type)
         if files:
+            if len(files) != len(list(self.table_dir(record_type).glob("*.parquet"))):  # a batch is being completed
+                listed = ", ".join(f"'{f.resolve()}'" for f in files)
+                return f"SELECT * FROM read_parquet([{listed}], union_by_name = true)"
             glob = str(self.table_dir(record_type).resolve() / "*.parquet")
             return f"SELECT * FROM read_parquet('{glob}', union_by_name = true)"
         # An empty home still has every table, with the right columns, so queries never fail on absence.
