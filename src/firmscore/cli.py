@@ -32,7 +32,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
     "firmscore.decide.commands",
+    "firmscore.benchmark.commands",
     "firmscore.admin.commands",
+    "firmscore.federate.commands",
 )
 
 
