@@ -89,8 +89,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 405:
-            return problem_response(request, 405, "method_not_allowed", method=request.method)
+        if exc.status_code == 405:  # keeps Starlette's Allow header (RFC 9110 §15.5.6)
+            return problem_response(request, 405, "method_not_allowed", dict(exc.headers or {}),
+                                    method=request.method)
         if exc.status_code == 404:
             return problem_response(request, 404, "not_found", path=request.url.path)
         if exc.status_code == 413:
