@@ -121,7 +121,8 @@ class FieldSpec:
         ftype = raw.get("type", "str")
         if ftype not in FIELD_TYPES:
             raise MappingError(f"{where}: field {target!r} has unknown type {ftype!r}")
-        on_error = str(raw.get("on_error", "quarantine"))
+        on_error = raw.get("on_error", "quarantine")
+        on_error = "null" if on_error is None else str(on_error)  # YAML reads a bare `null` as None
         if on_error not in ON_ERROR:
             raise MappingError(
                 f"{where}: field {target!r}: on_error must be one of {sorted(ON_ERROR)}, got {on_error!r}")

@@ -62,7 +62,7 @@ def _locale_numbers(text: pd.Series, thousands: str | None, decimal: str) -> pd.
             text[grouped] = text[grouped].str.replace(thousands, "", regex=False)
     if decimal != ".":
         # with a decimal comma a "." can only be a mistake (or a separator, removed above)
-        text = text.where(~text.str.contains(".", regex=False).fillna(False), None)
+        text = text.mask(text.str.contains(".", regex=False).fillna(False), "not a number")
         text = text.str.replace(decimal, ".", regex=False)
     return text
 
@@ -129,6 +129,8 @@ def parse_dates(s: pd.Series, spec: FieldSpec, ftype: str) -> pd.Series:
             parsed = _from_numbers(numbers[todo].astype("float64"), fmt)
             if fmt == "excel" and ftype == "timestamp":  # Excel counts local days: the instant in UTC
                 parsed = parsed.dt.tz_localize(spec.timezone).dt.tz_convert("UTC").dt.tz_localize(None)
+            elif fmt == "excel":
+                parsed = parsed.dt.floor("D")
             elif fmt != "excel" and ftype == "date":  # an epoch count is an instant: its local calendar day
                 parsed = parsed.dt.tz_localize("UTC").dt.tz_convert(spec.timezone).dt.tz_localize(None).dt.floor("D")
         else:
