@@ -10,24 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from firmscore.cli_options import display_paths
 from firmscore.i18n import t
 from firmscore.ingest import IngestReport, MappingError, ingest_paths
 from firmscore.ingest.readers import UnreadableFile
 from firmscore.store.home import DataHome
-
-
-def display_names(paths: list[str]) -> list[str]:
-    """Short, readable names for input files: relative to the working directory when below it, else to
-    their common folder (a full path says nothing a narrow terminal can show)."""
-    if not paths:
-        return []
-    cwd = Path.cwd().resolve()
-    resolved = [Path(p).resolve() for p in paths]
-    if all(p.is_relative_to(cwd) for p in resolved):
-        return [p.relative_to(cwd).as_posix() for p in resolved]
-    common = Path(os.path.commonpath([str(p.parent) for p in resolved]))
-    base = common.parent if len(resolved) == 1 else common
-    return [p.relative_to(base).as_posix() for p in resolved]
 
 
 def print_report(report: IngestReport, console: Console) -> None:
@@ -38,12 +25,12 @@ def print_report(report: IngestReport, console: Console) -> None:
     for key in counts:
         table.add_column(t(f"ingest.{key}"), justify="right", overflow="fold")
     table.add_column("✓")
-    for name, f in zip(display_names([f.file for f in report.files]), report.files, strict=True):
+    for name, f in zip(display_paths([f.file for f in report.files]), report.files, strict=True):
         table.add_row(name, *(f"{getattr(f, k):,}" for k in counts), "✓" if f.reconciled else "✗")
     table.add_row("[b]total[/b]", *(f"[b]{report.total(k):,}[/b]" for k in counts),
                   "✓" if report.reconciled else "✗")
     console.print(table)
-    for name, f in zip(display_names([f.file for f in report.files]), report.files, strict=True):
+    for name, f in zip(display_paths([f.file for f in report.files]), report.files, strict=True):
         if f.unaccounted:
             lost = t("error.lines_unaccounted", file=name, physical=f.physical, explained=f.read + f.skipped)
             console.print(lost, style="red", markup=False, highlight=False)
@@ -54,7 +41,7 @@ def print_report(report: IngestReport, console: Console) -> None:
     console.print(f"new records / 新记录: {new or '0'}")
     if report.unmatched:
         console.print(f"[yellow]{len(report.unmatched)} file(s) matched no mapping, not read / 未匹配文件:[/yellow]")
-        for u in display_names(report.unmatched[:20]):
+        for u in display_paths(report.unmatched[:20]):
             console.print(f"  {u}")
     console.print(t("ingest.reconciled") if report.reconciled else f"[red]{t('ingest.not_reconciled')}[/red]")
     if report.checkpoint:
