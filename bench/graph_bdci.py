@@ -33,9 +33,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from firmscore.graph import EdgeType, graph_from_arrays
-from firmscore.graph.catalog import FEATURE_IDS
 from firmscore.graph.distress import DistressSignals
-from firmscore.graph.features import analyse
+from firmscore.graph.features import ARTIFACT_COLUMNS, analyse
 
 AS_OF = dt.date(2015, 8, 1)
 
@@ -109,7 +108,7 @@ def graph_features(d: Path, eids: pd.Index) -> pd.DataFrame:
     pos = ids.get_indexer(active)
     signals.flags["dishonest"][pos[pos >= 0]] = True
     analysis = analyse(graph, signals)
-    frame = pd.DataFrame({fid: analysis.features[fid] for fid in FEATURE_IDS}, index=ids)
+    frame = pd.DataFrame({fid: analysis.features[fid] for fid in ARTIFACT_COLUMNS}, index=ids)
     frame = frame.loc[:, frame.loc[eids].std() > 0]  # constant columns (no trade, no persons) carry nothing
     return frame.loc[eids]
 

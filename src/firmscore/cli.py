@@ -10,6 +10,8 @@ import importlib
 
 import typer
 
+from firmscore.store.permissions import use_private_umask
+
 app = typer.Typer(
     name="firmscore",
     help="Enterprise credit scoring for SMEs: ingest, prove, score, explain. 企业信用评分。",
@@ -28,7 +30,16 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.graph.commands",
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
+    "firmscore.admin.commands",
 )
+
+
+
+@app.callback()
+def _private_files() -> None:
+    """Every file and folder a command writes is private to its user (0600 / 0700)."""
+    use_private_umask()
+
 
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

@@ -1,8 +1,9 @@
 """Configuration: where the data home is and which keys protect personal data.
 
 Keys come from the environment (``FIRMSCORE_HMAC_KEY``, ``FIRMSCORE_DATA_KEY``, base64) when set,
-as a deployment would provide them; otherwise a data home creates its own ``secrets.json``
-(mode 0600) on first use so that the embedded default works with no set-up.
+as a deployment would provide them; otherwise a data home's key folder (:func:`key_dir`, outside the
+home) holds its ``secrets.json`` (mode 0600), created on first use so that the embedded default works
+with no set-up. A ``secrets.json`` left inside the home by an older version is moved there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ ENV_HMAC_KEY = "FIRMSCORE_HMAC_KEY"
 ENV_DATA_KEY = "FIRMSCORE_DATA_KEY"
 ENV_DATASETS = "FIRMSCORE_DATASETS"
 ENV_KEY_DIR = "FIRMSCORE_KEY_DIR"
+SECRETS_FILE = "secrets.json"
+
+
+class KeyMigrationError(RuntimeError):
+    """The home and its key folder hold different ``secrets.json``: which one is right is the operator's call."""
 
 
 def default_home() -> Path:
@@ -58,6 +64,33 @@ class Secrets:
 
     hmac_key: bytes
     data_key: bytes
+
+    @classmethod
+    def for_home(cls, home: Path) -> Secrets:
+        """The keys of the data home at ``home``: environment, else ``key_dir(home)/secrets.json``.
+
+        An older home kept ``secrets.json`` inside itself, next to the data it protects; it is moved
+        to the key folder (written there first, 0600, then removed from the home).
+        """
+        target = key_dir(home) / SECRETS_FILE
+        legacy = Path(home) / SECRETS_FILE
+        if legacy.exists():
+            old = legacy.read_bytes()
+            if target.exists() and target.read_bytes() != old:
+                raise KeyMigrationError(
+                    f"{legacy} and {target} hold different keys; keep the right one and remove the other / "
+                    "数据目录与密钥目录中的 secrets.json 不一致"
+                )
+            if not target.exists():
+                tmp = target.with_name(f".{SECRETS_FILE}.{os.getpid()}.tmp")
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(old)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, target)
+            legacy.unlink()
+        return cls.load_or_create(target)
 
     @classmethod
     def load_or_create(cls, path: Path) -> Secrets:

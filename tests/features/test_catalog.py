@@ -1,24 +1,22 @@
-"""The catalog: completeness, generated docs, Spark portability, the graph registration hook."""
+"""The catalog: completeness, one declaration format, generated docs, Spark portability."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
 import pytest
 import sqlglot
 from typer.testing import CliRunner
 
 from firmscore.cli import app
 from firmscore.engines import to_spark_sql
-from firmscore.features import all_features, compute_features, register
-from firmscore.features.catalog import BUILTIN_FEATURES, catalog_version, unregister
-from firmscore.features.compile import block_query, prelude_views, standalone_sql
+from firmscore.features import all_features, compute_features, get_feature
+from firmscore.features.catalog import FEATURES, SQL_FEATURES
+from firmscore.features.compile import block_query, catalog_entry, prelude_views, standalone_sql
 from firmscore.features.docs import render_markdown
-from firmscore.features.spec import ENTRY_KEYS, Dimension
+from firmscore.features.spec import ENTRY_KEYS, Dimension, FeatureSpec
+from firmscore.graph.features import ARTIFACT_COLUMNS
 from firmscore.store import DataHome
 
 from .history import AS_OF, History
@@ -27,16 +25,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "features.md"
 
 
 def test_catalog_covers_five_dimensions_with_complete_entries() -> None:
-    specs = list(BUILTIN_FEATURES)
+    specs = list(FEATURES)
     assert len(specs) >= 60
     per_dim = Counter(s.dimension for s in specs)
     assert set(per_dim) == set(Dimension) and min(per_dim.values()) >= 5
     assert len({s.id for s in specs}) == len(specs)
     for spec in specs:
-        entry = spec.as_entry()
-        assert tuple(entry) == ENTRY_KEYS
-        assert all(entry[k] not in ("", None) for k in ("name_zh", "name_en", "description_zh", "description_en",
-                                                          "unit", "window", "sql")), spec.id
         assert spec.id.startswith({"basic": "basic_", "behaviour": "beh_", "performance": "perf_",
                                    "relationship": "rel_", "legal_rep": "lr_"}[spec.dimension.value])
 
@@ -47,7 +41,7 @@ def test_docs_are_generated_from_the_catalog() -> None:
 
 
 def test_every_feature_sql_transpiles_to_spark() -> None:
-    for spec in BUILTIN_FEATURES:
+    for spec in SQL_FEATURES:
         spark = to_spark_sql(standalone_sql(spec, AS_OF))
         assert spec.id in spark
         # the Spark text parses back as Spark SQL
@@ -62,7 +56,7 @@ def test_standalone_feature_sql_runs_and_agrees_with_the_block_query(home: DataH
     history.flush()
     con = home.connect()
     try:
-        spec = next(s for s in BUILTIN_FEATURES if s.id == "perf_penalty_amount_24m_log")
+        spec = next(s for s in SQL_FEATURES if s.id == "perf_penalty_amount_24m_log")
         alone = con.sql(standalone_sql(spec, AS_OF)).fetchall()
         for name, sql in prelude_views(AS_OF):
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
@@ -72,40 +66,39 @@ def test_standalone_feature_sql_runs_and_agrees_with_the_block_query(home: DataH
         con.close()
 
 
-def _investee_degree(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pa.Table:
-    """A real external feature: out-degree of shareholding ties on the pit views."""
-    return con.sql(
-        "SELECT b.enterprise_id, CAST(count(r.dst_id) AS DOUBLE) AS graph_test_out_degree FROM pit_base b "
-        "LEFT JOIN pit_rel r ON r.src_id = b.enterprise_id AND r.relation_type = 'shareholding' "
-        "GROUP BY b.enterprise_id").to_arrow_table()
+def test_features_are_declared_keyword_only_with_one_definition() -> None:
+    meaning = {"id": "basic_x", "dimension": Dimension.BASIC, "name_zh": "x", "name_en": "x", "description_zh": "x",
+               "description_en": "x", "unit": "count", "direction": 0, "window": "as of",
+               "record_types": ("enterprise",)}
+    with pytest.raises(TypeError):
+        FeatureSpec("basic_x", Dimension.BASIC)  # type: ignore[misc]
+    with pytest.raises(ValueError, match="either block and expr"):
+        FeatureSpec(**meaning)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="either block and expr"):
+        FeatureSpec(**meaning, block="enterprise", expr="1", graph_column="x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="graph column takes no"):
+        FeatureSpec(**meaning, graph_column="x", fill=0.0)  # type: ignore[arg-type]
+    assert not FeatureSpec(**meaning, graph_column="x").is_sql  # type: ignore[arg-type]
 
 
-ENTRY = {
-    "id": "graph_test_out_degree", "dimension": "relationship", "name_zh": "出度", "name_en": "Out-degree",
-    "description_zh": "持股出度", "description_en": "Shareholding out-degree", "unit": "count", "direction": 0,
-    "record_types": ["relation"], "event_types": [], "window": "as of", "sql": "graph algorithm",
-}
+def test_graph_features_are_exactly_the_graph_artifact_columns() -> None:
+    declared = [s.graph_column for s in all_features() if not s.is_sql]
+    assert declared == list(ARTIFACT_COLUMNS)
+    assert [s.id for s in all_features()] == [*(s.id for s in SQL_FEATURES), *declared]
 
 
-def test_registered_graph_features_join_the_catalog_and_the_matrix(home: DataHome, history: History) -> None:
-    history.enterprise("E1")
-    history.enterprise("E2")
-    history.relation("shareholding", "E1", "E2", share=1.0)
-    history.flush()
-    before = catalog_version()
-    register("tests.graph", [ENTRY], _investee_degree)
-    try:
-        assert "graph_test_out_degree" in [s.id for s in all_features()]
-        assert catalog_version() != before
-        table = compute_features(home, AS_OF).table.to_pandas().set_index("enterprise_id")
-        assert table.loc["E1", "graph_test_out_degree"] == 1.0 and table.loc["E2", "graph_test_out_degree"] == 0.0
-        with pytest.raises(ValueError, match="collide"):
-            register("tests.other", [{**ENTRY}], _investee_degree)
-        with pytest.raises(ValueError, match="lacks keys"):
-            register("tests.bad", [{"id": "x"}], _investee_degree)
-    finally:
-        unregister("tests.graph")
-    assert catalog_version() == before
+@pytest.mark.parametrize("spec", FEATURES, ids=[s.id for s in FEATURES])
+def test_each_feature_has_a_complete_entry_and_portable_sql(spec: FeatureSpec) -> None:
+    """Every declaration, SQL or graph, in one format: a new feature is covered here without a new test."""
+    entry = catalog_entry(spec)
+    assert tuple(entry) == ENTRY_KEYS
+    assert all(entry[k] not in ("", None) for k in ("name_zh", "name_en", "description_zh", "description_en",
+                                                      "unit", "window", "sql")), spec.id
+    assert get_feature(spec.id) is spec
+    if spec.is_sql:
+        assert sqlglot.parse_one(to_spark_sql(standalone_sql(spec, AS_OF)), read="spark") is not None
+    else:
+        assert f"SELECT enterprise_id, {spec.graph_column} FROM read_parquet(" in entry["sql"]
 
 
 def test_explain_prints_both_languages_and_sql() -> None:
@@ -129,7 +122,7 @@ def test_event_family_split_gives_the_same_values_as_one_event_query(home: DataH
     from firmscore.engines import DuckDBEngine
     from firmscore.features.compute import install_prelude
 
-    event_specs = [s for s in BUILTIN_FEATURES if s.block == "event"]
+    event_specs = [s for s in SQL_FEATURES if s.block == "event"]
     engine = DuckDBEngine(home)
     try:
         install_prelude(engine, AS_OF, materialize=True)

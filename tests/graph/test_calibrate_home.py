@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from conftest import Writer, ent, evt, rel
 from firmscore.cli import app
+from firmscore.graph.artifact import open_graph_artifact
 from firmscore.graph.calibrate import calibrate_on_home
 from firmscore.graph.contagion import ContagionModel
 from firmscore.store import DataHome
@@ -39,5 +40,6 @@ def test_guarantors_of_failed_borrowers_raise_the_guarantor_weight(home: DataHom
     res = CliRunner().invoke(app, ["graph", "--home", str(home.root), "--as-of", "2024-12-31",
                                    "--calibrate-from", D0.isoformat()])
     assert res.exit_code == 0, res.output
-    written = (home.root / "features" / "graph" / "as_of=2024-12-31" / "contagion.json").read_text(encoding="utf-8")
-    assert '"guarantor"' in written and '"calibration"' in written
+    manifest = open_graph_artifact(home, dt.date(2024, 12, 31)).manifest["model"]
+    assert manifest["calibrated_from"] == D0.isoformat()
+    assert manifest["calibration"]["guarantor"]["exposed"] == n_pairs

@@ -9,9 +9,8 @@ from typer.testing import CliRunner
 
 from conftest import Writer, ent, evt, rel
 from firmscore.cli import app
-from firmscore.graph import RELATIONSHIP_FEATURES
 from firmscore.graph.explain import explain, risk_paths
-from firmscore.graph.features import analyse_home
+from firmscore.graph.features import ARTIFACT_COLUMNS, analyse_home
 from firmscore.store import DataHome
 
 D = dt.date(2025, 6, 30)
@@ -56,7 +55,7 @@ def test_cli_writes_features_and_explains(home: DataHome, write: Writer) -> None
     path = home.root / "features" / "graph" / f"as_of={D.isoformat()}" / "relationship.parquet"
     table = pq.read_table(path)
     assert table.num_rows == 6
-    assert table.column_names[1:] == [e["id"] for e in RELATIONSHIP_FEATURES]
+    assert table.column_names[1:] == list(ARTIFACT_COLUMNS)
     res = runner.invoke(app, ["graph", "--home", str(home.root), "--as-of", D.isoformat(), "--explain", "V"])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())

@@ -9,8 +9,9 @@ import pyarrow as pa
 import pytest
 
 from conftest import Writer, ent, evt, rel
-from firmscore.graph import RELATIONSHIP_FEATURES, EdgeType
-from firmscore.graph.features import analyse_home, compute_relationship_features
+from firmscore.features.catalog.relationship_graph import GRAPH_FEATURES
+from firmscore.graph import EdgeType
+from firmscore.graph.features import ARTIFACT_COLUMNS, analyse_home, compute_relationship_features
 from firmscore.store import DataHome
 
 D = dt.date(2024, 6, 30)
@@ -53,15 +54,14 @@ def _row(table: pa.Table, eid: str) -> dict[str, float]:
 
 def test_contract_columns_and_catalog(universe: DataHome) -> None:
     table = compute_relationship_features(universe.connect(), D)
-    ids = [e["id"] for e in RELATIONSHIP_FEATURES]
+    ids = list(ARTIFACT_COLUMNS)
     assert table.column_names == ["enterprise_id", *ids]
     assert all(table.schema.field(i).type == pa.float64() for i in ids)
     assert table.num_rows == 8
-    for entry in RELATIONSHIP_FEATURES:
-        assert entry["id"].startswith("rel_") and entry["dimension"] == "relationship"
-        assert entry["direction"] in (-1, 0, 1) and entry["sources"]
-        for key in ("name_zh", "name_en", "description_zh", "description_en", "unit", "window", "sql"):
-            assert entry[key]
+    assert [s.graph_column for s in GRAPH_FEATURES] == ids
+    for spec in GRAPH_FEATURES:
+        assert spec.id.startswith("rel_") and spec.dimension.value == "relationship"
+        assert spec.record_types
 
 
 def test_known_values(universe: DataHome) -> None:

@@ -10,8 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from firmscore.datamodel.pii import FieldCipher
 from firmscore.ingest import MappingError, ingest_paths
 from firmscore.store import DataHome
+from firmscore.store.quarantine import read_quarantine
 
 from .conftest import HEADER
 
@@ -69,7 +71,10 @@ def test_bad_rows_are_quarantined_with_file_line_field_reason(home: DataHome, tm
     assert "歇业" in q[8]["reason"] and "code list" in q[8]["reason"]
     assert "out of range" in q[9]["reason"]
     assert q[10]["field"] == "<row>" and "expected 7 fields, got 3" in q[10]["reason"]
-    assert json.loads(q[5]["raw"])["name"] == "坏代码"  # the raw row is kept for repair
+    # the raw row is kept for repair, sealed: only the holder of the key folder reads it
+    assert "坏代码".encode() not in b"".join(p.read_bytes() for p in home.quarantine_dir.glob("*.parquet"))
+    shown = {r["line"]: r for r in read_quarantine(home.quarantine_dir, FieldCipher(home.secrets().data_key))}
+    assert json.loads(shown[5]["raw"])["name"] == "坏代码"
 
 
 def test_reingesting_adds_nothing_and_changes_become_versions(home: DataHome, tmp_path: Path,
@@ -166,7 +171,7 @@ def test_unusable_input_raises(home: DataHome, tmp_path: Path, enterprise_mappin
 
 
 def test_person_ids_are_hashed_and_names_encrypted(home: DataHome, tmp_path: Path) -> None:
-    from firmscore.datamodel.pii import FieldCipher, resident_id_check_digit
+    from firmscore.datamodel.pii import resident_id_check_digit
 
     body = "11010519491231002"
     pid = body + resident_id_check_digit(body)

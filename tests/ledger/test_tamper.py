@@ -139,7 +139,7 @@ def test_forged_checkpoint_signature_is_named(filled: tuple[EvidenceLedger, Path
 
 def _fresh_audit(led: EvidenceLedger) -> LedgerVerifyReport:
     """The full audit on a new connection, as ``firmscore ledger verify`` would run it."""
-    fresh = EvidenceLedger(SqliteStorage(led.storage.path), led.key_dir)  # type: ignore[attr-defined]
+    fresh = EvidenceLedger(SqliteStorage(led.storage.path), led.key_dir, led.kek_dir)  # type: ignore[attr-defined]
     try:
         return fresh.verify_all()
     finally:
@@ -181,7 +181,7 @@ def test_truncation_is_caught_by_a_trusted_checkpoint(filled: tuple[EvidenceLedg
     con.execute("DELETE FROM ledger_records WHERE leaf_index >= 400")
     report = _fresh_audit(led)
     assert report.ok and report.tree_size == 400  # nothing inside the database gives it away
-    fresh = EvidenceLedger(SqliteStorage(path), led.key_dir)
+    fresh = EvidenceLedger(SqliteStorage(path), led.key_dir, led.kek_dir)
     try:
         kinds = fresh.verify_all(trusted=[kept]).kinds()
     finally:

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from firmscore.config import key_dir
 from firmscore.datamodel import RecordType
 from firmscore.features import build_labels, compute_features, write_features, write_labels
 from firmscore.ingest import ingest_paths
@@ -110,6 +111,7 @@ def test_verify_score_passes_for_untouched_data(scored_home: DataHome) -> None:
 def test_verify_score_detects_an_altered_record(scored_home: DataHome, tmp_path: Path) -> None:
     home = DataHome(tmp_path / "copy")
     shutil.copytree(scored_home.root, home.root)
+    shutil.copytree(key_dir(scored_home.root), key_dir(home.root), dirs_exist_ok=True)  # keys live beside the home
     scores, _ = read_scores(home, AS_OF)
     eid = scores.sort_values("score").index[0]
     cited = [rid for r in json.loads(scores.loc[eid, "reasons"]) for rid in r["record_ids"]]
@@ -164,3 +166,19 @@ def test_validate_on_a_later_date_reports_both_periods(scored_home: DataHome) ->
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"out-of-time {later}" in html and f"development {AS_OF}" in html
     assert (out / "report.md").exists()
+
+
+def test_verify_score_pins_the_graph_artifact_of_the_receipt(scored_home: DataHome, tmp_path: Path) -> None:
+    home = DataHome(tmp_path / "copy")
+    shutil.copytree(scored_home.root, home.root)
+    scores, receipt = read_scores(home, AS_OF)
+    assert len(receipt["graph_artifact_id"]) == 64
+    eid = scores.sort_values("score").index[0]
+    path = home.root / "features" / "graph" / f"as_of={AS_OF.isoformat()}" / "relationship.parquet"
+    table = pq.read_table(path)
+    i = table.column_names.index("rel_contagion_pd")
+    pq.write_table(table.set_column(i, "rel_contagion_pd", pa.array(np.zeros(table.num_rows))), path)
+    result = verify_score(home, eid, AS_OF)
+    failed = [c for c in result.checks if not c["ok"]]
+    assert [c["check"] for c in failed] == ["graph"] and "relationship.parquet" in failed[0]["en"]
+    assert not result.ok

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from firmscore.features import messages as _messages  # noqa: F401  (registers bilingual messages)
-from firmscore.features.catalog import BUILTIN_FEATURES, all_features, get_feature
+from firmscore.features.catalog import SQL_FEATURES, all_features, get_feature
 from firmscore.features.compute import compute_features, read_features, write_features
 from firmscore.features.docs import explain
 from firmscore.features.labels import DEFAULT_TRIGGERS, build_labels, read_labels, write_labels
@@ -50,9 +50,12 @@ def _compute(home: DataHome, as_of: dt.date, memory_limit: str | None, threads: 
             title = f"{t('features.computing', as_of=as_of)}: {label}"
             bar.update(task, completed=done, total=total, description=title)
 
-        specs = list(BUILTIN_FEATURES) if builtin_only else None
-        matrix = compute_features(home, as_of, features=specs, progress=progress, memory_limit=memory_limit,
-                                  threads=threads)
+        specs = list(SQL_FEATURES) if builtin_only else None
+        def notice(message: str) -> None:
+            console.print(f"[yellow]{message}[/yellow]")
+
+        matrix = compute_features(home, as_of, features=specs, progress=progress, notice=notice,
+                                  memory_limit=memory_limit, threads=threads)
     path = write_features(home, matrix)
     console.print(t("features.written", rows=matrix.table.num_rows, cols=matrix.table.num_columns - 1, path=path))
     return path
@@ -94,7 +97,7 @@ def features(
     horizon: str = typer.Option("12m", "--horizon", help="Label horizon used by --report."),
     list_all: bool = typer.Option(False, "--list", help="List the catalog."),
     builtin_only: bool = typer.Option(False, "--builtin-only",
-                                      help="Only this package's SQL features (skip registered graph features)."),
+                                      help="Only the SQL features (no graph artifact read or built). 仅SQL特征。"),
 ) -> None:
     """Compute the five-dimension feature matrix as of a date. 计算五维特征矩阵。"""
     console = Console()

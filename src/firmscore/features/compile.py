@@ -1,17 +1,22 @@
 """Turn catalog entries into SQL: per feature (explain, docs, transpile) and per block (execution).
 
 Both forms are generated from the same ``expr``/``where``/block source strings, so the SQL that
-``--explain`` prints and that Spark would run is, token for token, the SQL DuckDB executes.
+``--explain`` prints and that Spark would run is, token for token, the SQL DuckDB executes. A graph
+feature's SQL reads its column from the graph stage's artifact; :func:`graph_query` is the same
+text for all graph columns at once, and it is what the feature stage runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
+from firmscore.engines.point_in_time import SNAPSHOT_TEMPLATES, render
 from firmscore.features.blocks import BLOCKS, HELPER_TEMPLATES
-from firmscore.features.snapshot import SNAPSHOT_TEMPLATES, render
 from firmscore.features.spec import FeatureSpec
+from firmscore.graph.artifact import COLUMN_SQL_TEMPLATE
 
 
 def expression(spec: FeatureSpec) -> str:
@@ -31,10 +36,40 @@ def _select(specs: Sequence[FeatureSpec], block_name: str, row_filter: str | Non
 
 
 def feature_sql_template(spec: FeatureSpec) -> str:
-    """The feature's own SQL (template with ``{as_of}``/``{cutoff}``) over the ``pit_*`` views."""
-    if not spec.is_sql:
-        return spec.sql_override or ""
+    """The feature's own SQL: a template with ``{as_of}``/``{cutoff}`` over the ``pit_*`` views, or (graph
+    features) with ``{home}``/``{as_of_iso}`` over the graph artifact."""
+    if spec.graph_column is not None:
+        return COLUMN_SQL_TEMPLATE.format(column=spec.graph_column)
     return _select([spec], spec.block)
+
+
+def graph_query(specs: Sequence[FeatureSpec], home_root: Path, as_of: dt.date) -> str:
+    """One query reading every graph feature of ``specs`` from the artifact of ``as_of`` (its rendered SQL)."""
+    columns = [s.graph_column for s in specs if s.graph_column is not None]
+    if not columns:
+        raise ValueError("graph_query needs at least one graph feature")
+    root = str(home_root.resolve()).replace("'", "''")
+    sql = COLUMN_SQL_TEMPLATE.format(column=", ".join(columns))
+    return sql.replace("{home}", root).replace("{as_of_iso}", as_of.isoformat())
+
+
+def catalog_entry(spec: FeatureSpec) -> dict[str, Any]:
+    """The catalog entry as a plain dict with :data:`~firmscore.features.spec.ENTRY_KEYS` (``sql`` as a
+    template): what the catalog version hashes and ``--explain`` prints."""
+    return {
+        "id": spec.id,
+        "dimension": spec.dimension.value,
+        "name_zh": spec.name_zh,
+        "name_en": spec.name_en,
+        "description_zh": spec.description_zh,
+        "description_en": spec.description_en,
+        "unit": spec.unit,
+        "direction": spec.direction,
+        "record_types": list(spec.record_types),
+        "event_types": list(spec.event_types),
+        "window": spec.window,
+        "sql": feature_sql_template(spec),
+    }
 
 
 def prelude_views(as_of: dt.date) -> list[tuple[str, str]]:

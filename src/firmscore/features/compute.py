@@ -1,7 +1,8 @@
 """Compute the feature matrix as of a date and write it to the data home.
 
 Steps: install the point-in-time prelude views, list the enterprises that exist on D, run one
-query per block (all of a block's features at once), align the results on the enterprise ids,
+query per block (all of a block's features at once), read the graph features' columns from the
+graph stage's artifact (:mod:`firmscore.graph.artifact`), align the results on the enterprise ids,
 fill "no row" with each feature's ``fill`` where its source exists, and leave NaN where the data
 home has no source for it (coverage is then reported as 0 instead of inventing zeros).
 """
@@ -24,9 +25,10 @@ import pyarrow.parquet as pq
 from firmscore.datamodel.specials import NOT_AUTHORIZED, SPECIAL_CODES, SPECIAL_VALUES
 from firmscore.engines import DuckDBEngine, Engine, open_engine
 from firmscore.features.blocks import MATERIALIZED_HELPERS, event_family
-from firmscore.features.catalog import all_features, catalog_version, external_groups
-from firmscore.features.compile import block_query, event_type_filter, prelude_views
+from firmscore.features.catalog import all_features, catalog_version
+from firmscore.features.compile import block_query, event_type_filter, graph_query, prelude_views
 from firmscore.features.spec import FeatureSpec
+from firmscore.graph.artifact import GraphArtifact, ensure_graph_artifact, read_graph_rows
 from firmscore.store.home import DataHome
 
 #: progress(step label, steps done, steps total)
@@ -144,11 +146,28 @@ def value_coverage(values: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _only(sql: str, enterprise_ids: Sequence[str] | None) -> str:
+    """``sql`` restricted to the requested firms *after* it ran on the whole snapshot (window features such as
+    industry failure rates keep their full-population values; aggregate blocks get the filter pushed down)."""
+    if enterprise_ids is None:
+        return sql
+    return f"SELECT * FROM (\n{sql}\n) AS full_rows WHERE enterprise_id IN (SELECT enterprise_id FROM {FIRM_FILTER})"
+
+
+#: Name of the registered table of requested enterprise ids (``compute_features(..., enterprise_ids=...)``).
+FIRM_FILTER = "requested_firms"
+
+
 def compute_features(
     source: DataHome | Engine,
     as_of: dt.date,
+    *,
     features: Sequence[FeatureSpec] | None = None,
+    enterprise_ids: Sequence[str] | None = None,
+    graph_artifact_id: str | None = None,
+    build_graph: bool = True,
     progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> FeatureMatrix:
@@ -161,38 +180,66 @@ def compute_features(
         engine already bound to one.
     as_of : datetime.date
     features : sequence of FeatureSpec, optional
-        Subset of the catalog (default: all, including registered graph features).
+        Subset of the catalog (default: all, the graph artifact's columns included).
+    enterprise_ids : sequence of str, optional
+        Only these firms' rows (those existing on ``as_of``), with exactly the values of the full
+        matrix: every query runs on the whole snapshot and is filtered afterwards; graph columns
+        are read from the artifact's row groups that hold the firms.
+    graph_artifact_id : str, optional
+        Read exactly this graph artifact (``verify-score`` passes the receipt's); a different,
+        missing or altered one raises :class:`~firmscore.graph.artifact.GraphArtifactError`.
+    build_graph : bool
+        When no ``graph_artifact_id`` is pinned and the artifact of ``as_of`` is missing, or was built
+        from other records than the home holds now, build it once with the graph stage's code (and the
+        stale artifact's contagion model) — said through ``notice`` — instead of failing.
     progress : callable, optional
         Called as ``progress(label, done, total)`` after each step.
+    notice : callable, optional
+        Receives what the user must know (a graph artifact built or rebuilt, and why), bilingual.
     """
     started = time.perf_counter()
     specs = list(features) if features is not None else all_features()
     blocks = _blocks(specs)
-    groups = [g for g in external_groups() if any(s in specs for s in g.specs)]
-    total = 2 + len(blocks) + len(groups)
+    graph_specs = [s for s in specs if not s.is_sql]
+    total = 2 + len(blocks) + bool(graph_specs)
     timings: dict[str, float] = {}
+    artifact: GraphArtifact | None = None
+    graph_home: DataHome | None = None
 
     def step(label: str, done: int, t0: float) -> None:
         timings[label] = round(time.perf_counter() - t0, 3)
         if progress is not None:
             progress(label, done, total)
 
+    if graph_specs:
+        t0 = time.perf_counter()
+        graph_home = source if isinstance(source, DataHome) else getattr(source, "home", None)
+        if not isinstance(graph_home, DataHome):
+            raise TypeError("graph features are read from a data home's graph artifact: pass a DataHome")
+        artifact = ensure_graph_artifact(graph_home, as_of, expected_id=graph_artifact_id, build=build_graph,
+                                         say=notice)
+        step("graph artifact", 1, t0)
+
     with open_engine(source, memory_limit, threads) as engine:
         t0 = time.perf_counter()
+        if enterprise_ids is not None:
+            if not isinstance(engine, DuckDBEngine):
+                raise TypeError("enterprise_ids needs a DuckDB engine")
+            engine.con.register(FIRM_FILTER, pa.table({"enterprise_id": pa.array(list(enterprise_ids), pa.string())}))
         install_prelude(engine, as_of, materialize=True)
         inv = inventory(engine)
-        base = engine.query("SELECT enterprise_id, coalesce(registered_capital > 0, false) AS has_capital "
-                            "FROM pit_base ORDER BY enterprise_id")
+        base = engine.query(_only("SELECT enterprise_id, coalesce(registered_capital > 0, false) AS has_capital "
+                                  "FROM pit_base", enterprise_ids) + " ORDER BY enterprise_id")
         ids = pd.Index(base.column("enterprise_id").to_pandas())
         has_capital = np.asarray(base.column("has_capital").to_numpy(zero_copy_only=False), dtype=bool)
         del base
-        step("snapshot", 1, t0)
+        step("snapshot", 1 + bool(graph_specs), t0)
         coverage: dict[str, dict[str, Any]] = {}
         finished: dict[str, pa.Array] = {}
 
         def finish(spec: FeatureSpec, result: pa.Table) -> None:
             # finalise each column as soon as its block returns: no second full copy of the matrix
-            values, present = _align(ids, result, spec.id)
+            values, present = _align(ids, result, spec.graph_column or spec.id)
             sourced = inv.has_source(spec) if spec.is_sql else True
             if not sourced:
                 values = np.full(len(ids), np.nan)
@@ -202,24 +249,26 @@ def compute_features(
             coverage[spec.id] = {"source_present": sourced, **value_coverage(values)}
             finished[spec.id] = pa.array(values, type=pa.float64())
 
-        for i, (block_name, block_specs) in enumerate(blocks.items(), start=2):
+        done = 1 + bool(graph_specs)
+        for block_name, block_specs in blocks.items():
             t0 = time.perf_counter()
-            result = engine.query(_block_sql(block_name, block_specs, as_of))
+            result = engine.query(_only(_block_sql(block_name, block_specs, as_of), enterprise_ids))
             for spec in block_specs:
                 finish(spec, result)
             del result
-            step(f"block:{block_name}", i, t0)
-        done = 1 + len(blocks)
-        for group in groups:
-            t0 = time.perf_counter()
-            if not isinstance(engine, DuckDBEngine):
-                raise TypeError(f"{group.origin} features need a DuckDB connection")
-            result = group.compute(engine.con, as_of)
-            for spec in group.specs:
-                if spec in specs:
-                    finish(spec, result)
             done += 1
-            step(f"external:{group.origin}", done, t0)
+            step(f"block:{block_name}", done, t0)
+        if artifact is not None and graph_home is not None:
+            t0 = time.perf_counter()
+            if enterprise_ids is None:
+                result = engine.query(graph_query(graph_specs, graph_home.root, as_of))
+            else:
+                result = read_graph_rows(artifact, list(enterprise_ids), [str(s.graph_column) for s in graph_specs])
+            for spec in graph_specs:
+                finish(spec, result)
+            del result
+            done += 1
+            step("graph", done, t0)
 
     t0 = time.perf_counter()
     table = pa.Table.from_arrays(
@@ -239,10 +288,20 @@ def compute_features(
         "special_values": {
             str(code): {"reason": reason, "zh": zh, "en": en} for code, (reason, zh, en) in SPECIAL_VALUES.items()
         },
+        "graph_artifact": artifact.summary() if artifact is not None else None,
         "timings_s": timings,
         "elapsed_s": round(elapsed, 3),
     }
     return FeatureMatrix(as_of=as_of, table=table, metadata=metadata)
+
+
+def firm_features(home: DataHome, as_of: dt.date, enterprise_ids: Sequence[str], **options: Any) -> FeatureMatrix:
+    """A few firms' feature rows, bit for bit the rows of the full matrix (per-firm rescoring).
+
+    Graph columns are read from the stored artifact's row groups that hold the firms (its rows are
+    sorted by ``enterprise_id``); ``options`` are those of :func:`compute_features`.
+    """
+    return compute_features(home, as_of, enterprise_ids=list(enterprise_ids), **options)
 
 
 def features_dir(home: DataHome, as_of: dt.date) -> Path:

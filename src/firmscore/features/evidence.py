@@ -13,10 +13,10 @@ from collections.abc import Iterable
 import duckdb
 
 from firmscore.engines import Engine, open_engine
+from firmscore.engines.point_in_time import render
 from firmscore.features.blocks import BLOCKS
 from firmscore.features.catalog import get_feature
 from firmscore.features.compute import install_prelude
-from firmscore.features.snapshot import render
 from firmscore.store.home import DataHome
 
 

@@ -20,9 +20,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from firmscore.engines import Engine, open_engine
+from firmscore.engines.point_in_time import as_of_literal
 from firmscore.features.blocks import FAILED_STATUSES
 from firmscore.features.compute import install_prelude
-from firmscore.features.snapshot import as_of_literal
 from firmscore.store.home import DataHome
 
 #: trigger name → (SQL predicate on events, 中文, English)

@@ -1,15 +1,15 @@
-"""What a feature is: the catalog entry type shared by this package and the graph module.
+"""What a feature is: the one specification type every catalog entry (SQL or graph) is declared with.
 
 A feature is *data*, not code: identity, meaning in both languages, risk direction, sources,
-window and one SQL definition. Everything else (the matrix, ``--explain``, ``docs/features.md``,
-evidence, the Spark transpile test) is derived from these entries, so they cannot drift apart.
+window and one definition (SQL, or a column of the graph artifact). Everything else (the matrix,
+``--explain``, ``docs/features.md``, evidence, the Spark transpile test) is derived from these
+entries, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Dimension(StrEnum):
@@ -30,7 +30,7 @@ DIMENSION_NAMES: dict[Dimension, tuple[str, str]] = {
     Dimension.LEGAL_REP: ("法定代表人资信", "legal representative"),
 }
 
-#: The keys of a catalog entry as a plain dict (what ``firmscore.graph.features`` provides).
+#: The keys of a catalog entry as a plain dict (:func:`firmscore.features.compile.catalog_entry`).
 ENTRY_KEYS: tuple[str, ...] = (
     "id",
     "dimension",
@@ -47,12 +47,12 @@ ENTRY_KEYS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FeatureSpec:
-    """One catalog entry.
+    """One catalog entry: what the feature means, and its one definition.
 
-    Attributes
-    ----------
+    Meaning
+    -------
     id : str
         Column name in the feature matrix (``snake_case``, prefixed by dimension).
     dimension : Dimension
@@ -62,10 +62,16 @@ class FeatureSpec:
         Unit of the value (``years``, ``CNY log10``, ``ratio``, ``count``, ...).
     direction : int
         Expected direction of risk: +1 more risk as the value grows, -1 less, 0 non-monotone.
-    record_types, event_types : tuple of str
-        Canonical record types and event types the feature reads (coverage and evidence).
     window : str
         Look-back window (``"12m"``, ``"as of"``, ``"all (legal expiry)"``).
+    record_types, event_types, relation_types : tuple of str
+        Canonical record types, event types and relation types the feature reads (source
+        presence, coverage and evidence).
+    personal : bool
+        Reads a person's personal-credit data: gated by a valid authorization.
+
+    Definition: SQL over a block ...
+    --------------------------------
     block : str
         The block (see :mod:`firmscore.features.blocks`) whose rows the expression reads.
     expr : str
@@ -84,12 +90,12 @@ class FeatureSpec:
     fill_needs_capital : bool
         ``fill`` applies only where registered capital is known and positive (ratios to capital:
         "no enforcement" is 0 only when the ratio could have been computed).
-    relation_types : tuple of str
-        Relation types read (source presence for relationship features).
-    personal : bool
-        Reads a person's personal-credit data: gated by a valid authorization.
-    sql_override : str, optional
-        Full SQL for features computed outside the block machinery (graph-provided entries).
+
+    ... or a column of the graph stage's artifact
+    ---------------------------------------------
+    graph_column : str, optional
+        The column of the graph artifact (:mod:`firmscore.graph.artifact`) holding the values,
+        computed by the graph stage's sparse-matrix code rather than by SQL.
     """
 
     id: str
@@ -100,73 +106,33 @@ class FeatureSpec:
     description_en: str
     unit: str
     direction: int
-    record_types: tuple[str, ...]
-    event_types: tuple[str, ...]
     window: str
-    block: str
-    expr: str
+    record_types: tuple[str, ...]
+    event_types: tuple[str, ...] = ()
+    relation_types: tuple[str, ...] = ()
+    personal: bool = False
+    block: str = ""
+    expr: str = ""
     where: str = "TRUE"
     evidence_where: str | None = None
     fill: float | None = None
     fill_needs_capital: bool = False
-    relation_types: tuple[str, ...] = ()
-    personal: bool = False
-    sql_override: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    graph_column: str | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in (-1, 0, 1):
             raise ValueError(f"feature {self.id}: direction must be -1, 0 or +1, got {self.direction}")
         if not self.id.isidentifier() or self.id != self.id.lower():
             raise ValueError(f"feature {self.id!r}: id must be a lower-case identifier")
+        sql = bool(self.block or self.expr)
+        if sql == (self.graph_column is not None):
+            raise ValueError(f"feature {self.id}: define either block and expr (SQL) or graph_column, not both")
+        if sql and not (self.block and self.expr):
+            raise ValueError(f"feature {self.id}: an SQL feature needs both block and expr")
+        if not sql and (self.where != "TRUE" or self.evidence_where or self.fill is not None or self.personal):
+            raise ValueError(f"feature {self.id}: a graph column takes no row predicate, fill or personal gate")
 
     @property
     def is_sql(self) -> bool:
-        """True when the feature is computed by this package's SQL blocks."""
-        return self.sql_override is None and self.block != "external"
-
-    def as_entry(self) -> dict[str, Any]:
-        """The catalog entry as a plain dict with :data:`ENTRY_KEYS` (``sql`` rendered as a template)."""
-        from firmscore.features.compile import feature_sql_template
-
-        return {
-            "id": self.id,
-            "dimension": self.dimension.value,
-            "name_zh": self.name_zh,
-            "name_en": self.name_en,
-            "description_zh": self.description_zh,
-            "description_en": self.description_en,
-            "unit": self.unit,
-            "direction": self.direction,
-            "record_types": list(self.record_types),
-            "event_types": list(self.event_types),
-            "window": self.window,
-            "sql": feature_sql_template(self),
-        }
-
-
-def spec_from_entry(entry: dict[str, Any], block: str = "external") -> FeatureSpec:
-    """Build a :class:`FeatureSpec` from a plain catalog dict (the graph module's format).
-
-    Raises ``ValueError`` naming the entry and the missing key when the dict is incomplete.
-    """
-    missing = [k for k in ENTRY_KEYS if k not in entry]
-    if missing:
-        raise ValueError(f"catalog entry {entry.get('id', '?')!r} lacks keys {missing}")
-    return FeatureSpec(
-        id=str(entry["id"]),
-        dimension=Dimension(entry["dimension"]),
-        name_zh=str(entry["name_zh"]),
-        name_en=str(entry["name_en"]),
-        description_zh=str(entry["description_zh"]),
-        description_en=str(entry["description_en"]),
-        unit=str(entry["unit"]),
-        direction=int(entry["direction"]),
-        record_types=tuple(entry["record_types"]),
-        event_types=tuple(entry["event_types"]),
-        window=str(entry["window"]),
-        block=block,
-        expr="",
-        sql_override=str(entry["sql"]),
-        extra={k: v for k, v in entry.items() if k not in ENTRY_KEYS},
-    )
+        """True when the feature is computed by this package's SQL blocks (else read from the graph artifact)."""
+        return self.graph_column is None

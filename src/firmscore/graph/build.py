@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from firmscore.engines.exact import exact_sums
-from firmscore.features.snapshot import as_of_literal
+from firmscore.engines.point_in_time import as_of_literal
 from firmscore.graph.snapshot import create_snapshot_views, fetch, scalar_int
 from firmscore.graph.types import (
     DEFAULT_UNKNOWN_SHARE,

@@ -1,13 +1,10 @@
-"""``firmscore graph``: build the as-of graph, write relationship features, or explain one firm."""
+"""``firmscore graph``: build the as-of graph and seal it as the stage's artifact, or explain one firm."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
-import numpy as np
-import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,6 +12,7 @@ from rich.table import Table
 
 import firmscore.graph.messages  # noqa: F401  (registers the messages)
 from firmscore.cli_options import parse_date
+from firmscore.graph.artifact import GraphArtifactError, build_graph_artifact, open_graph_artifact
 from firmscore.graph.calibrate import calibrate_on_home
 from firmscore.graph.contagion import ContagionModel
 from firmscore.graph.explain import explain
@@ -26,18 +24,31 @@ _STEPS = 20  # build steps + analysis steps, for the progress bar
 
 
 
-def _run(dh: DataHome, as_of: dt.date, model: ContagionModel | None, console: Console) -> GraphAnalysis:
-    con = dh.connect()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
+def _progress_bar(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                    transient=True)
+
+
+def _build(dh: DataHome, as_of: dt.date, model: ContagionModel | None, calibrated_from: dt.date | None,
+           console: Console, write: bool) -> GraphAnalysis:
+    """Build and analyse the as-of graph with a progress bar; with ``write``, seal it as the artifact."""
+    with _progress_bar(console) as bar:
         task = bar.add_task(t("graph.building"), total=_STEPS)
 
         def step(name: str) -> None:
             bar.update(task, advance=1, description=f"{t('graph.building')}: {name}")
 
-        analysis = analyse_home(con, as_of, model=model, progress=step)
-    con.close()
-    return analysis
+        if write:
+            artifact, analysis = build_graph_artifact(dh, as_of, model=model, calibrated_from=calibrated_from,
+                                                      progress=step)
+            console.print(t("graph.written", path=artifact.data_path))
+            console.print(t("graph.artifact_id", id=artifact.artifact_id[:12]))
+            return analysis
+        con = dh.connect()
+        try:
+            return analyse_home(con, as_of, model=model, progress=step)
+        finally:
+            con.close()
 
 
 def _summary(analysis: GraphAnalysis, console: Console) -> None:
@@ -65,7 +76,7 @@ def graph(
     ),
     top: int = typer.Option(5, "--top", min=1, help="Paths to show with --explain. 显示路径数。"),
 ) -> None:
-    """Build the relationship graph and write relationship features, or explain one firm. 关联关系图谱。"""
+    """Build the relationship graph and seal its point-in-time artifact, or explain one firm. 关联关系图谱。"""
     console = Console()
     dh = DataHome.open(home)
     if not dh.root.exists():
@@ -76,7 +87,13 @@ def graph(
     if calibrate_from:
         model = calibrate_on_home(dh, parse_date(calibrate_from))
         console.print(t("graph.calibrated", d=calibrate_from))
-    analysis = _run(dh, day, model, console)
+    elif explain_id:
+        try:  # explain with the weights the features were computed with
+            model = open_graph_artifact(dh, day, verify_data=False).model
+        except GraphArtifactError:
+            model = None
+    calibrated_from = parse_date(calibrate_from) if calibrate_from else None
+    analysis = _build(dh, day, model, calibrated_from, console, write=not explain_id)
     if explain_id:
         try:
             own, pd, statements = explain(analysis, explain_id, top=top)
@@ -90,20 +107,7 @@ def graph(
         for i, s in enumerate(statements, 1):
             console.print(f"{i}. {s.zh}\n   {s.en}")
         return
-    out_dir = dh.subdir("features") / "graph" / f"as_of={day.isoformat()}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "relationship.parquet"
-    pq.write_table(analysis.table(), path, compression="zstd")
-    weights = analysis.model.effective_weights
-    (out_dir / "contagion.json").write_text(
-        json.dumps({"weights": weights, "calibration": getattr(analysis.model, "calibration_", None),
-                    "iterations": analysis.model.n_iter_, "converged": bool(analysis.model.converged_),
-                    "mean_own_pd": float(np.mean(analysis.features["rel_own_pd"])) if analysis.graph.n_enterprises
-                    else None}, ensure_ascii=False, indent=2),
-        encoding="utf-8",
-    )
     _summary(analysis, console)
-    console.print(t("graph.written", path=path))
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow.compute as pc
 
-from firmscore.features.snapshot import as_of_literal
+from firmscore.engines.point_in_time import as_of_literal
 from firmscore.graph.snapshot import fetch, scalar_int
 
 #: Signals that make a firm *distressed* (risk sources for affiliates and contagion).

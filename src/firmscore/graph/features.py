@@ -1,7 +1,8 @@
 """Relationship features: one row per enterprise, one float64 column per catalog entry.
 
-:data:`RELATIONSHIP_FEATURES` (metadata) and :func:`compute_relationship_features` (values) are
-the contract with the feature engine, which joins the table on ``enterprise_id``.
+:data:`ARTIFACT_COLUMNS` are the columns the graph stage's artifact (:mod:`.artifact`) holds; the
+feature catalog declares each of them (``firmscore.features.catalog.relationship_graph``) and the
+feature stage reads them from the artifact, never by recomputing.
 """
 
 from __future__ import annotations
@@ -16,14 +17,23 @@ import pyarrow as pa
 
 from firmscore.graph.affiliates import affiliate_distress, legal_rep_portfolio, person_max_firms
 from firmscore.graph.build import Progress, RelationGraph, build_graph
-from firmscore.graph.catalog import FEATURE_IDS, RELATIONSHIP_FEATURES
 from firmscore.graph.circles import CircleResult, find_circles
 from firmscore.graph.contagion import ContagionModel, node_own_pd
 from firmscore.graph.distress import DistressSignals, distress_signals
 from firmscore.graph.shell import group_sizes, registration_bursts, ring_flag, shell_clusters
 from firmscore.graph.types import EdgeType
 
-__all__ = ["RELATIONSHIP_FEATURES", "GraphAnalysis", "analyse", "compute_relationship_features"]
+__all__ = ["ARTIFACT_COLUMNS", "GraphAnalysis", "analyse", "analyse_home", "compute_relationship_features"]
+
+#: The relationship features the graph computes, in the artifact's column order.
+ARTIFACT_COLUMNS: tuple[str, ...] = (
+    "rel_affiliate_distress_1hop", "rel_affiliate_distress_2hop", "rel_affiliate_count", "rel_guarantee_out_ratio",
+    "rel_guarantee_distressed_ratio", "rel_guarantee_circle_member", "rel_guarantee_circle_size",
+    "rel_guarantee_cycles", "rel_legal_rep_firms", "rel_legal_rep_failed_share", "rel_trade_hhi",
+    "rel_trade_counterparty_distress", "rel_trade_cycle_member", "rel_address_firms", "rel_phone_firms",
+    "rel_person_max_firms", "rel_registration_burst", "rel_ring_cluster_size", "rel_fraud_ring_flag", "rel_own_pd",
+    "rel_contagion_pd", "rel_contagion_excess",
+)
 
 #: Longest guarantee loop and circular-invoicing loop listed.
 MAX_GUARANTEE_CYCLE = 6
@@ -46,7 +56,7 @@ class GraphAnalysis:
     def table(self) -> pa.Table:
         """The features as an Arrow table (``enterprise_id`` + one float64 column per feature)."""
         cols: dict[str, pa.Array] = {"enterprise_id": self.graph.enterprise_ids}
-        for fid in FEATURE_IDS:
+        for fid in ARTIFACT_COLUMNS:
             cols[fid] = pa.array(self.features[fid].astype(np.float64), type=pa.float64())
         return pa.table(cols)
 
@@ -143,10 +153,10 @@ def compute_relationship_features(
     model: ContagionModel | None = None,
     progress: Progress | None = None,
 ) -> pa.Table:
-    """Relationship features of every enterprise as of ``as_of`` (the feature engine's entry point).
+    """Relationship features of every enterprise as of ``as_of``, computed now (the artifact's content).
 
     Returns a table with ``enterprise_id`` and one ``float64`` column per entry of
-    :data:`RELATIONSHIP_FEATURES`, one row per enterprise known on ``as_of``.
+    :data:`ARTIFACT_COLUMNS`, one row per enterprise known on ``as_of``.
     """
     return analyse_home(con, as_of, own_pd=own_pd, model=model, progress=progress).table()
 

@@ -19,7 +19,7 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
-from firmscore.features.snapshot import as_of_literal, cutoff_literal, render, versioned_view
+from firmscore.engines.point_in_time import as_of_literal, cutoff_literal, render, versioned_view
 
 TABLES: tuple[str, ...] = ("enterprise", "relation", "event")
 

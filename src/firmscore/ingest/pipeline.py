@@ -61,7 +61,8 @@ from firmscore.ingest.rules import check_domain
 from firmscore.ingest.sources import Plan
 from firmscore.ingest.staging import ScratchWriter, positions
 from firmscore.ledger import EvidenceLedger, PreparedLeaves, prepare_leaves
-from firmscore.store.home import QUARANTINE_SCHEMA, DataHome
+from firmscore.store.home import DataHome
+from firmscore.store.quarantine import write_quarantine
 
 #: ``progress(phase, advance, total)``: phases "read" (rows; total unknown), "dedupe" (staged rows)
 #: and "ledger" (new records); ``advance`` 0 announces a phase with its total.
@@ -224,12 +225,11 @@ class _Run:
             self.flush_quarantine()
 
     def flush_quarantine(self) -> None:
-        """Stage quarantined rows; they join the home's quarantine only when the batch commits."""
+        """Stage quarantined rows (raw content sealed); they join the home's quarantine when the batch commits."""
         if self.q_rows:
             d = self.stage / "_quarantine"
             d.mkdir(parents=True, exist_ok=True)
-            table = pa.Table.from_pylist(self.q_rows, schema=QUARANTINE_SCHEMA)
-            pq.write_table(table, d / f"{self.prefix:05d}-{self.q_part:05d}.parquet")
+            write_quarantine(d / f"{self.prefix:05d}-{self.q_part:05d}.parquet", self.q_rows, self.crypto.cipher)
             self.q_part += 1
             self.q_rows = []
 

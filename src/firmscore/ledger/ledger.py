@@ -21,7 +21,9 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from firmscore.config import ENV_KEY_DIR as ENV_HOME_KEY_DIR
 from firmscore.config import default_home
+from firmscore.config import key_dir as home_key_dir
 from firmscore.datamodel import RecordType
 from firmscore.i18n import both
 from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
@@ -35,6 +37,7 @@ from firmscore.ledger.storage import open_storage
 from firmscore.ledger.storage.base import RecordRow, SqlStorage
 from firmscore.ledger.storage.sqlite import SqliteStorage
 from firmscore.store.home import DataHome
+from firmscore.store.keys import KeyRing, UnwrapError
 
 ENV_KEY_DIR = "FIRMSCORE_LEDGER_KEYS"
 LEDGER_FILE = "ledger.db"
@@ -111,35 +114,52 @@ class EvidenceLedger:
         The database holding the log (see :func:`firmscore.ledger.storage.open_storage`).
     key_dir:
         Folder of the checkpoint signing key (created on first use, private key mode 0600).
+    kek_dir:
+        Folder of the key-encryption keys that wrap every sealed record's key and salt
+        (:class:`~firmscore.store.keys.KeyRing`; default ``key_dir``). Never the database's folder:
+        a copy of the database alone must decrypt nothing.
     """
 
-    def __init__(self, storage: SqlStorage, key_dir: Path) -> None:
+    def __init__(self, storage: SqlStorage, key_dir: Path, kek_dir: Path | None = None) -> None:
         self.storage = storage
         self.key_dir = Path(key_dir)
         self.signer = CheckpointSigner.load_or_create(self.key_dir)
+        self.kek_dir = Path(kek_dir) if kek_dir is not None else self.key_dir
+        self.keys = KeyRing.load_or_create(self.kek_dir)
         self.log = MerkleLog(storage)
 
     # ------------------------------------------------------------------ opening
     @classmethod
     def for_home(cls, home: DataHome) -> EvidenceLedger:
-        """The ledger of a data home: SQLite file and keys under ``<home>/ledger/``."""
+        """The ledger of a data home: SQLite file under ``<home>/ledger/``, key-encryption keys in its key folder."""
         folder = home.subdir("ledger")
-        return cls(SqliteStorage(folder / LEDGER_FILE), folder)
+        return cls(SqliteStorage(folder / LEDGER_FILE), folder, kek_dir=home_key_dir(home.root))
 
     @classmethod
     def connect(cls, url: str, key_dir: Path | str | None = None) -> EvidenceLedger:
         """A ledger at ``sqlite:///path`` or ``postgresql://...`` (``?schema=NAME`` for its own schema).
 
         Keys default to the SQLite file's folder, else ``$FIRMSCORE_LEDGER_KEYS``, else
-        ``<default home>/ledger``.
+        ``<default home>/ledger``. The key-encryption keys are in ``key_dir`` when it is given, else in
+        ``$FIRMSCORE_KEY_DIR``, else in ``<SQLite folder>.keys`` (or the default home's key folder).
         """
         storage = open_storage(url)
+        kek_dir: Path
+        if key_dir is not None:
+            kek_dir = Path(key_dir)
+        elif os.environ.get(ENV_HOME_KEY_DIR):
+            kek_dir = Path(os.environ[ENV_HOME_KEY_DIR])
+        elif isinstance(storage, SqliteStorage):
+            folder = storage.path.resolve().parent
+            kek_dir = folder.parent / f"{folder.name}.keys"
+        else:
+            kek_dir = home_key_dir(default_home())
         if key_dir is None:
             if isinstance(storage, SqliteStorage):
                 key_dir = storage.path.parent
             else:
                 key_dir = os.environ.get(ENV_KEY_DIR) or default_home() / "ledger"
-        return cls(storage, Path(key_dir))
+        return cls(storage, Path(key_dir), kek_dir=kek_dir)
 
     def close(self) -> None:
         self.storage.close()
@@ -216,12 +236,16 @@ class EvidenceLedger:
                 (ids[i], first + offsets[i], rt, 0 if keys[i] is None else 1) for i in order
             ]
             self.storage.insert_records(record_rows)
-            sealed_rows = [
-                (ids[i], k, s, c) for i in order if (k := keys[i]) is not None and (s := salts[i]) is not None
-                and (c := cts[i]) is not None
-            ]
-            if sealed_rows:
-                self.storage.insert_sealed(sealed_rows)
+            sealed = [i for i in order if keys[i] is not None]
+            if sealed:
+                sids = [ids[i] for i in sealed]
+                # envelope encryption: the database holds each record's key and salt wrapped by the KEK only
+                wrapped_keys = self.keys.wrap_many("record_key", sids, [keys[i] for i in sealed])
+                wrapped_salts = self.keys.wrap_many("salt", sids, [salts[i] for i in sealed])
+                self.storage.insert_sealed([
+                    (rid, k, sa, cts[i])
+                    for rid, k, sa, i in zip(sids, wrapped_keys, wrapped_salts, sealed, strict=True)
+                ])
             cp = self.signer.sign(new_size, new_root)
             self.storage.insert_checkpoint(new_size, cp.note, utc_now())
 
@@ -301,18 +325,28 @@ class EvidenceLedger:
         self.storage.end_read()
         if secret is None:
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
-        key, salt, ct = secret
+        try:
+            key, salt, ct = self._unwrap(record_id, secret)
+        except UnwrapError as exc:
+            raise LedgerError("ledger.key_unavailable", record_id=record_id, detail=exc) from exc
         canonical = unseal(record_id, key, ct)
         if json.loads(proof.leaf_data)["commitment"] != commitment(salt, canonical):
             raise LedgerError("ledger.commitment_mismatch", record_id=record_id)
         return LookupResult(record_id, proof.record_type, proof, json.loads(canonical)["record"])
 
+    def _unwrap(self, record_id: str, secret: tuple[bytes, bytes, bytes]) -> tuple[bytes, bytes, bytes]:
+        """A sealed record's (key, salt, ciphertext) with key and salt unwrapped by the KEK."""
+        key, salt, ct = secret
+        return self.keys.unwrap("record_key", record_id, key), self.keys.unwrap("salt", record_id, salt), ct
+
     def erase(self, record_id: str, rule: str, on_date: date | str) -> Erasure:
         """Crypto-shred a sealed record: destroy its key, salt and ciphertext and record a tombstone.
 
         The leaf (a salted commitment) stays, so the log and every checkpoint still verify, but no
-        one can recover or even confirm a guess of the content any more. Erasing twice returns the
-        first erasure.
+        one can recover or even confirm a guess of the content any more. Deleted rows are
+        overwritten with zeros (SQLite ``secure_delete``) and the WAL is folded in and truncated, so
+        the database files keep no copy. Erasing twice returns the first erasure. (The record's
+        copies in the data home are removed by :func:`firmscore.ledger.erasure.erase_record`.)
         """
         _, _, _, sealed = self._record(record_id)
         if not sealed:
@@ -326,10 +360,39 @@ class EvidenceLedger:
         with self.storage.transaction():
             self.storage.delete_sealed(record_id)
             self.storage.insert_tombstone(record_id, rule, on, utc_now())
+        self.storage.shred_freed_pages()
         erasure = self._erasure(record_id)
         self.storage.end_read()
         assert erasure is not None
         return erasure
+
+    def rewrap_keys(self, progress: Progress | None = None) -> int:
+        """Re-wrap every stored record key and salt under the current KEK (after :meth:`KeyRing.rotate`).
+
+        Also wraps secrets stored in clear by versions before envelope encryption. Returns how many
+        records were re-wrapped; afterwards :meth:`KeyRing.retire` may forget the old KEKs.
+        """
+        done, after, page = 0, "", 10_000
+        while True:
+            rows = self.storage.record_keys_after(after, page)
+            self.storage.end_read()
+            if not rows:
+                break
+            after = rows[-1][0]
+            stale = [(rid, k, s) for rid, k, s in rows if self.keys.needs_rewrap(k) or self.keys.needs_rewrap(s)]
+            if stale:
+                rids = [r for r, _, _ in stale]
+                plain_keys = [self.keys.unwrap("record_key", r, k) for r, k, _ in stale]
+                plain_salts = [self.keys.unwrap("salt", r, s) for r, _, s in stale]
+                new = list(zip(rids, self.keys.wrap_many("record_key", rids, plain_keys),
+                               self.keys.wrap_many("salt", rids, plain_salts), strict=True))
+                with self.storage.transaction():
+                    self.storage.replace_record_keys(new)
+                done += len(new)
+            if progress:
+                progress(len(rows))
+        self.storage.shred_freed_pages()
+        return done
 
     # ------------------------------------------------------------------ verification
     def verify_all(self, progress: Progress | None = None, trusted: Sequence[str] = ()) -> LedgerVerifyReport:
@@ -367,13 +430,12 @@ class EvidenceLedger:
             for index in sorted(set(leaves) - seen):
                 report.add("record_missing", str(index), "ledger.record_missing", index=index)
 
-    @staticmethod
-    def _sealed_ok(rid: str, leaf: bytes, secret: tuple[bytes, bytes, bytes] | None, erased: bool) -> bool:
+    def _sealed_ok(self, rid: str, leaf: bytes, secret: tuple[bytes, bytes, bytes] | None, erased: bool) -> bool:
         """Sealed content decrypts and matches the leaf's commitment, or was erased with a tombstone."""
         if secret is None:
             return erased
-        key, salt, ct = secret
         try:
+            key, salt, ct = self._unwrap(rid, secret)
             return bool(json.loads(leaf)["commitment"] == commitment(salt, unseal(rid, key, ct)))
         except Exception:  # an altered ciphertext fails authentication; a broken leaf fails to parse
             return False

@@ -11,6 +11,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "记录 {record_id} 以明文入账, 不能被加密擦除",
         "record {record_id} is logged in clear and cannot be crypto-shredded",
     ),
+    "ledger.key_unavailable": (
+        "记录 {record_id} 的密钥无法解封 (密钥目录不符或已轮换): {detail}",
+        "the key of record {record_id} cannot be unwrapped (wrong or rotated key folder): {detail}",
+    ),
     "ledger.verify_title": ("账本完整性校验", "Ledger verification"),
     "ledger.verify_ok": ("账本完整, 未发现篡改", "ledger intact, no tampering found"),
     "ledger.verify_bad": ("发现 {n} 处问题", "{n} problem(s) found"),

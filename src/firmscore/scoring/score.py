@@ -89,7 +89,7 @@ def score_enterprises(
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
     bundle: ModelBundle = current_model(home, model_id)
-    X, _ = feature_frame(home, as_of)
+    X, feature_meta = feature_frame(home, as_of)
     say(f"scoring {len(X):,} firms with model {bundle.model_id[:12]} / 评分")
     out = bundle.apply(X)
     reasons = bundle.card.reasons(X, feature_metadata(), max_reasons)
@@ -143,6 +143,7 @@ def score_enterprises(
     receipt: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "model_id": bundle.model_id,
+        "graph_artifact_id": (feature_meta.get("graph_artifact") or {}).get("artifact_id"),
         "checkpoint": note,
         "ledger_public_key": public_key,
         "records_cited": len(rids),

@@ -7,7 +7,8 @@ Checks, each reported separately:
 3. every cited record, as stored in the data home today, encodes to exactly the logged leaf (or,
    for sealed personal and negative records, to the content behind the logged commitment) — so
    the data the score used has not been altered since it was logged;
-4. the model file's content hash equals the receipt's model id;
+4. the model file's content hash equals the receipt's model id, and the graph artifact the features
+   read is the one the receipt names (its sealed hashes intact);
 5. the features recomputed from the records and scored by that model give the stored score, PD,
    grade and sub-scores exactly.
 """
@@ -24,8 +25,10 @@ import pyarrow as pa
 
 from firmscore.datamodel import RecordType
 from firmscore.features import compute_features
+from firmscore.graph.artifact import GraphArtifactError
 from firmscore.ledger import EvidenceLedger, verify_checkpoint
 from firmscore.ledger.encoding import canonical_bytes, encode_table
+from firmscore.ledger.ledger import LedgerError
 from firmscore.scoring.bundle import current_model
 from firmscore.scoring.data import as_frame
 from firmscore.scoring.score import read_scores, scores_dir
@@ -127,13 +130,18 @@ def verify_score(home: DataHome, enterprise_id: str, as_of: dt.date | None = Non
         altered: list[str] = []
         for rid, rt, data, sealed in leaf_records.values():
             now = stored.get(rid)
+            if sealed:
+                try:
+                    looked = ledger.lookup(rid)
+                except LedgerError as exc:  # e.g. the home was copied without its key folder
+                    altered.append(f"{rid} ({exc.en})")
+                    continue
+                if looked.erased:
+                    continue  # erased under a rule and removed from the parts: the proof stands, the content is gone
             if now is None:
                 altered.append(f"{rid} (gone from the data home)")
                 continue
             if sealed:
-                looked = ledger.lookup(rid)
-                if looked.erased:
-                    continue  # erased under a rule: the proof stands, the content is gone by design
                 if looked.content is None or canonical_bytes(rt, looked.content) != now[1]:
                     altered.append(rid)
             elif now[1] != data:
@@ -146,7 +154,14 @@ def verify_score(home: DataHome, enterprise_id: str, as_of: dt.date | None = Non
     bundle = current_model(home, str(receipt["model_id"]))
     result.add("model", bundle.model_id == receipt["model_id"] == row["model_id"],
                f"模型内容哈希一致 {bundle.model_id[:12]}", f"model content hash matches {bundle.model_id[:12]}")
-    matrix = compute_features(home, as_of)
+    graph_id = receipt.get("graph_artifact_id")
+    try:  # the graph artifact the features read is the one the receipt names, unaltered
+        matrix = compute_features(home, as_of, graph_artifact_id=graph_id, build_graph=graph_id is None)
+        short = str(graph_id)[:12]
+        result.add("graph", True, f"图谱产物哈希一致 {short}", f"graph artifact hash matches {short}")
+    except GraphArtifactError as exc:
+        result.add("graph", False, exc.zh, exc.en)
+        return result
     frame = as_frame(matrix.table)
     if enterprise_id not in frame.index:
         result.add("recompute", False, "重算时该企业不存在", "the firm is absent when recomputing")

@@ -3,13 +3,17 @@
 Layout (all paths relative to the home)::
 
     data/<record_type>/<batch_id>-<part>.parquet   canonical records, append-only
-    quarantine/<batch_id>-<part>.parquet           rejected input rows with file, line, field, reason
+    quarantine/<batch_id>-<part>.parquet           rejected input rows with file, line, field, reason (raw row sealed)
     batches.jsonl                                  one line per ingestion batch (reconciliation)
     catalog.duckdb                                 views over the Parquet datasets, for any DuckDB client
-    secrets.json                                   keys for person-id hashing and field encryption
     features/, models/, scores/, ledger/           written by later stages
 
-Parquet files are never rewritten in place; a new batch adds files. That keeps ingestion cheap,
+Keys (person-id hashing, field encryption, key-encryption keys) live outside the home, in
+:func:`firmscore.config.key_dir`. Folders are created 0700 and files 0600 under the private umask the
+CLI sets (:mod:`firmscore.store.permissions`).
+
+Parquet files are never rewritten in place, except that an erasure rewrites the parts holding the
+erased records without them (:mod:`firmscore.store.erasure`); a new batch adds files. That keeps ingestion cheap,
 lets the evidence ledger point at immutable records, and lets Spark read the same folders.
 """
 
@@ -27,19 +31,9 @@ import pyarrow.parquet as pq
 
 from firmscore.config import Secrets, default_home
 from firmscore.datamodel import RecordType, schema_for
+from firmscore.store.quarantine import QUARANTINE_SCHEMA
 
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        pa.field("batch_id", pa.string(), nullable=False),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("file", pa.string(), nullable=False),
-        pa.field("line", pa.int64(), nullable=False),
-        pa.field("field", pa.string(), nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("raw", pa.string()),
-    ]
-)
-
+__all__ = ["QUARANTINE_SCHEMA", "DataHome"]
 
 @dataclass(frozen=True)
 class DataHome:
@@ -75,7 +69,8 @@ class DataHome:
         return path
 
     def secrets(self) -> Secrets:
-        return Secrets.load_or_create(self.root / "secrets.json")
+        """The home's keys, from the environment or its key folder (never from inside the home)."""
+        return Secrets.for_home(self.root)
 
     def parquet_files(self, record_type: RecordType | str) -> list[Path]:
         d = self.table_dir(record_type)
@@ -148,7 +143,9 @@ class DataHome:
         qfiles = sorted(self.quarantine_dir.glob("*.parquet")) if self.quarantine_dir.exists() else []
         if qfiles:
             qglob = str(self.quarantine_dir.resolve() / "*.parquet")
-            con.execute(f"CREATE OR REPLACE VIEW quarantine AS SELECT * FROM read_parquet('{qglob}')")
+            con.execute(
+                f"CREATE OR REPLACE VIEW quarantine AS SELECT * FROM read_parquet('{qglob}', union_by_name = true)"
+            )
         else:
             cols = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in QUARANTINE_SCHEMA)
             con.execute(f"CREATE OR REPLACE VIEW quarantine AS SELECT {cols} WHERE false")

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from firmscore.engines.point_in_time import as_of_literal, render
 from firmscore.features.compile import prelude_views
-from firmscore.features.snapshot import as_of_literal, render
 from firmscore.store.home import DataHome
 from firmscore.trust.checks import Check, build_checks
 from firmscore.trust.depth import depth_views

@@ -53,6 +53,9 @@ class LedgerStorage(Protocol):
     def insert_sealed(self, rows: Sequence[tuple[str, bytes, bytes, bytes]]) -> None: ...
     def read_sealed(self, record_id: str) -> tuple[bytes, bytes, bytes] | None: ...
     def delete_sealed(self, record_id: str) -> None: ...
+    def record_keys_after(self, after: str, limit: int) -> list[tuple[str, bytes, bytes]]: ...
+    def replace_record_keys(self, rows: Sequence[tuple[str, bytes, bytes]]) -> None: ...
+    def shred_freed_pages(self) -> None: ...
     def sealed_between(self, start: int, end: int) -> dict[str, tuple[bytes, bytes, bytes] | None]: ...
     def tombstoned_between(self, start: int, end: int) -> set[str]: ...
     def insert_tombstone(self, record_id: str, rule: str, erased_on: str, created_at: str) -> None: ...
@@ -340,6 +343,22 @@ class SqlStorage:
     def delete_sealed(self, record_id: str) -> None:
         self._many("DELETE FROM ledger_record_keys WHERE record_id = ?", [(record_id,)])
         self._many("DELETE FROM ledger_sealed_content WHERE record_id = ?", [(record_id,)])
+
+    def record_keys_after(self, after: str, limit: int) -> list[tuple[str, bytes, bytes]]:
+        """Up to ``limit`` rows of (record id, wrapped key, wrapped salt) with record id > ``after``, in order."""
+        rows = self._all(
+            "SELECT record_id, record_key, salt FROM ledger_record_keys WHERE record_id > ? ORDER BY record_id LIMIT ?",
+            (after, limit),
+        )
+        return [(str(r), bytes(k), bytes(s)) for r, k, s in rows]
+
+    def replace_record_keys(self, rows: Sequence[tuple[str, bytes, bytes]]) -> None:
+        """Re-wrapped secrets (KEK rotation): delete and re-insert, as the table refuses UPDATE."""
+        self._many("DELETE FROM ledger_record_keys WHERE record_id = ?", [(r[0],) for r in rows])
+        self._bulk("ledger_record_keys", ("record_id", "record_key", "salt"), list(rows))
+
+    def shred_freed_pages(self) -> None:
+        """Make deleted secrets unreadable in the database files too (a no-op where the server owns them)."""
 
     # ------------------------------------------------------------------ tombstones
     def insert_tombstone(self, record_id: str, rule: str, erased_on: str, created_at: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -17,19 +18,27 @@ class SqliteStorage(SqlStorage):
 
     def __init__(self, path: Path | str, synchronous: str = "NORMAL") -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self.path.exists():  # created private; SQLite gives its -wal and -shm files the same mode
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA page_size=16384")  # new databases only: fewer overflow pages for leaf bundles
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={synchronous}")
         conn.execute("PRAGMA cache_size=-65536")
         conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA secure_delete=ON")  # erased secrets are overwritten with zeros, not left in free pages
         super().__init__(conn)
         self.create_schema()
 
     def begin(self) -> None:
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
+
+    def shred_freed_pages(self) -> None:
+        """Fold the WAL into the database and truncate it: the WAL no longer holds pages from before a delete."""
+        self.end_read()
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def end_read(self) -> None:
         if self.conn.in_transaction:

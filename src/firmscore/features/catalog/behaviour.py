@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from firmscore.features.defs_common import EV, OPEN, W12, W24, W36, event_count
+from firmscore.features.catalog.common import EV, OPEN, W12, W24, W36, event_count
 from firmscore.features.spec import Dimension, FeatureSpec
 
 D = Dimension.BEHAVIOUR
@@ -23,17 +23,21 @@ def _count(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype
 
 
 def _log_sum(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, where: str) -> FeatureSpec:
-    return FeatureSpec(fid, D, zh, en, dzh, den, "log10 CNY", -1, EV, (etype,), "12m", "event",
-                       "log10(1 + greatest(coalesce(sum(amount) FILTER (WHERE {w}), 0), 0))",
-                       where=f"event_type = '{etype}' AND {where}", fill=0.0)
+    return FeatureSpec(
+        id=fid, dimension=D, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit="log10 CNY",
+        direction=-1, record_types=EV, event_types=(etype,), window="12m", block="event",
+        expr="log10(1 + greatest(coalesce(sum(amount) FILTER (WHERE {w}), 0), 0))",
+        where=f"event_type = '{etype}' AND {where}", fill=0.0,
+    )
 
 
 def _month_log(fid: str, zh: str, en: str, kind: str, what_zh: str, what_en: str) -> FeatureSpec:
     return FeatureSpec(
-        fid, D, zh, en, f"近12个自然月有效{what_zh}发票金额(元)加一取常用对数",
-        f"log10 of 1 + the valid {what_en} invoice amount (CNY) of the last 12 calendar months",
-        "log10 CNY", -1, EV, (kind,), "12m", "invoice_month",
-        "log10(1 + greatest(coalesce(sum(amt) FILTER (WHERE {w}), 0), 0))",
+        id=fid, dimension=D, name_zh=zh, name_en=en,
+        description_zh=f"近12个自然月有效{what_zh}发票金额(元)加一取常用对数",
+        description_en=f"log10 of 1 + the valid {what_en} invoice amount (CNY) of the last 12 calendar months",
+        unit="log10 CNY", direction=-1, record_types=EV, event_types=(kind,), window="12m", block="invoice_month",
+        expr="log10(1 + greatest(coalesce(sum(amt) FILTER (WHERE {w}), 0), 0))",
         where=f"event_type = '{kind}' AND mi < 12", evidence_where=f"event_type = '{kind}' AND {M12}", fill=0.0,
     )
 
@@ -50,7 +54,8 @@ def _concentration(fid: str, zh: str, en: str, kind: str, measure: str, directio
     }
     expr, dzh, den, unit = exprs[measure]
     return FeatureSpec(
-        fid, D, zh, en, dzh, den, unit, direction, EV, (kind,), "12m", "counterparty", expr,
+        id=fid, dimension=D, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit=unit,
+        direction=direction, record_types=EV, event_types=(kind,), window="12m", block="counterparty", expr=expr,
         where=f"event_type = '{kind}'",
         evidence_where=f"event_type = '{kind}' AND counterparty_id IS NOT NULL AND amount > 0 "
         f"AND code IS DISTINCT FROM 'voided' AND {W12}",
@@ -60,17 +65,20 @@ def _concentration(fid: str, zh: str, en: str, kind: str, measure: str, directio
 
 def _ratio(fid: str, zh: str, en: str, dzh: str, den: str, kind: str, cond: str) -> FeatureSpec:
     return FeatureSpec(
-        fid, D, zh, en, dzh, den, "ratio", 1, EV, (kind,), "12m", "event",
-        f"avg(CASE WHEN {cond} THEN 1.0 ELSE 0.0 END) FILTER (WHERE {{w}})",
+        id=fid, dimension=D, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit="ratio", direction=1,
+        record_types=EV, event_types=(kind,), window="12m", block="event",
+        expr=f"avg(CASE WHEN {cond} THEN 1.0 ELSE 0.0 END) FILTER (WHERE {{w}})",
         where=f"event_type = '{kind}' AND {W12}",
     )
 
 
 def _latest_annual(fid: str, zh: str, en: str, dzh: str, den: str, unit: str, direction: int,
                    value: str) -> FeatureSpec:
-    return FeatureSpec(fid, D, zh, en, dzh, den, unit, direction, EV, ("annual_report",), "36m", "event",
-                       f"arg_max({value}, event_date) FILTER (WHERE {{w}})",
-                       where=f"event_type = 'annual_report' AND {W36}")
+    return FeatureSpec(
+        id=fid, dimension=D, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit=unit,
+        direction=direction, record_types=EV, event_types=("annual_report",), window="36m", block="event",
+        expr=f"arg_max({value}, event_date) FILTER (WHERE {{w}})", where=f"event_type = 'annual_report' AND {W36}",
+    )
 
 
 def _attr(name: str) -> str:
@@ -81,72 +89,73 @@ BEHAVIOUR_FEATURES: list[FeatureSpec] = [
     _month_log("beh_sales_12m_log", "近12月销售额(对数)", "Sales 12m (log)", "invoice_out", "销售", "sales"),
     _month_log("beh_purchases_12m_log", "近12月采购额(对数)", "Purchases 12m (log)", "invoice_in", "采购", "purchase"),
     FeatureSpec(
-        "beh_sales_growth_yoy", D, "销售额同比增长", "Sales growth year on year",
-        "近12个月销售额相对前12个月的增长率", "Growth of the last 12 months' sales over the 12 months before",
-        "ratio", -1, EV, OUT, "24m", "invoice_month",
-        f"{_month_total('invoice_out', 0, 12)} / nullif({_month_total('invoice_out', 12, 24)}, 0) - 1",
+        id="beh_sales_growth_yoy", dimension=D, name_zh="销售额同比增长", name_en="Sales growth year on year",
+        description_zh="近12个月销售额相对前12个月的增长率",
+        description_en="Growth of the last 12 months' sales over the 12 months before", unit="ratio", direction=-1,
+        record_types=EV, event_types=OUT, window="24m", block="invoice_month",
+        expr=f"{_month_total('invoice_out', 0, 12)} / nullif({_month_total('invoice_out', 12, 24)}, 0) - 1",
         where="event_type = 'invoice_out'", evidence_where=f"event_type = 'invoice_out' AND {M24}",
     ),
     FeatureSpec(
-        "beh_sales_growth_3m", D, "近3月销售环比", "Sales growth, last 3 months",
-        "近3个月销售额相对之前3个月的增长率", "Growth of the last 3 months' sales over the 3 months before",
-        "ratio", -1, EV, OUT, "6m", "invoice_month",
-        f"{_month_total('invoice_out', 0, 3)} / nullif({_month_total('invoice_out', 3, 6)}, 0) - 1",
+        id="beh_sales_growth_3m", dimension=D, name_zh="近3月销售环比", name_en="Sales growth, last 3 months",
+        description_zh="近3个月销售额相对之前3个月的增长率",
+        description_en="Growth of the last 3 months' sales over the 3 months before", unit="ratio", direction=-1,
+        record_types=EV, event_types=OUT, window="6m", block="invoice_month",
+        expr=f"{_month_total('invoice_out', 0, 3)} / nullif({_month_total('invoice_out', 3, 6)}, 0) - 1",
         where="event_type = 'invoice_out'",
         evidence_where="event_type = 'invoice_out' AND event_date >= date_trunc('month', {as_of}) - INTERVAL 5 MONTH",
     ),
     FeatureSpec(
-        "beh_sales_volatility_12m", D, "月销售额波动系数", "Monthly sales volatility",
-        "近12个自然月销售额(无销售月份计0)的变异系数",
-        "Coefficient of variation of the last 12 calendar months' sales (months without sales count as 0)",
-        "ratio", 1, EV, OUT, "12m", "invoice_month",
-        "sqrt(greatest(coalesce(sum(amt * amt) FILTER (WHERE {w}), 0) / 12 "
+        id="beh_sales_volatility_12m", dimension=D, name_zh="月销售额波动系数", name_en="Monthly sales volatility",
+        description_zh="近12个自然月销售额(无销售月份计0)的变异系数",
+        description_en="Coefficient of variation of the last 12 calendar months' sales (months without sales "
+        "count as 0)",
+        unit="ratio", direction=1, record_types=EV, event_types=OUT, window="12m", block="invoice_month",
+        expr="sqrt(greatest(coalesce(sum(amt * amt) FILTER (WHERE {w}), 0) / 12 "
         "- power(coalesce(sum(amt) FILTER (WHERE {w}), 0) / 12, 2), 0)) "
         "/ nullif(coalesce(sum(amt) FILTER (WHERE {w}), 0) / 12, 0)",
         where="event_type = 'invoice_out' AND mi < 12", evidence_where=f"event_type = 'invoice_out' AND {M12}",
     ),
     FeatureSpec(
-        "beh_sales_months_active_12m", D, "近12月有销售月数", "Months with sales, last 12",
-        "近12个自然月中有有效销售发票的月数", "Calendar months of the last 12 with positive valid sales",
-        "months", -1, EV, OUT, "12m", "invoice_month",
-        "count(*) FILTER (WHERE {w})",
+        id="beh_sales_months_active_12m", dimension=D, name_zh="近12月有销售月数",
+        name_en="Months with sales, last 12", description_zh="近12个自然月中有有效销售发票的月数",
+        description_en="Calendar months of the last 12 with positive valid sales", unit="months", direction=-1,
+        record_types=EV, event_types=OUT, window="12m", block="invoice_month", expr="count(*) FILTER (WHERE {w})",
         where="event_type = 'invoice_out' AND mi < 12 AND amt > 0",
         evidence_where=f"event_type = 'invoice_out' AND {M12}", fill=0.0,
     ),
     FeatureSpec(
-        "beh_purchase_months_active_12m", D, "近12月有采购月数", "Months with purchases, last 12",
-        "近12个自然月中有有效采购发票的月数", "Calendar months of the last 12 with positive valid purchases",
-        "months", -1, EV, IN, "12m", "invoice_month",
-        "count(*) FILTER (WHERE {w})",
+        id="beh_purchase_months_active_12m", dimension=D, name_zh="近12月有采购月数",
+        name_en="Months with purchases, last 12", description_zh="近12个自然月中有有效采购发票的月数",
+        description_en="Calendar months of the last 12 with positive valid purchases", unit="months", direction=-1,
+        record_types=EV, event_types=IN, window="12m", block="invoice_month", expr="count(*) FILTER (WHERE {w})",
         where="event_type = 'invoice_in' AND mi < 12 AND amt > 0",
         evidence_where=f"event_type = 'invoice_in' AND {M12}", fill=0.0,
     ),
     FeatureSpec(
-        "beh_months_since_last_sale", D, "距最近销售月数", "Months since the last sale",
-        "距最近一个有有效销售的自然月的月数(24个月以上记24)",
-        "Months since the last calendar month with valid sales (24 when none in 24 months)",
-        "months", 1, EV, OUT, "24m", "invoice_month",
-        "coalesce(min(mi) FILTER (WHERE {w}), 24)",
-        where="event_type = 'invoice_out' AND amt > 0",
+        id="beh_months_since_last_sale", dimension=D, name_zh="距最近销售月数", name_en="Months since the last sale",
+        description_zh="距最近一个有有效销售的自然月的月数(24个月以上记24)",
+        description_en="Months since the last calendar month with valid sales (24 when none in 24 months)",
+        unit="months", direction=1, record_types=EV, event_types=OUT, window="24m", block="invoice_month",
+        expr="coalesce(min(mi) FILTER (WHERE {w}), 24)", where="event_type = 'invoice_out' AND amt > 0",
         evidence_where=f"event_type = 'invoice_out' AND {M24}", fill=24.0,
     ),
     FeatureSpec(
-        "beh_gross_margin_proxy_12m", D, "购销差率", "Sales-minus-purchases margin",
-        "近12个月(销售额-采购额)/销售额,毛利的粗略代理",
-        "(sales - purchases) / sales over the last 12 months: a rough gross-margin proxy",
-        "ratio", 0, EV, ("invoice_out", "invoice_in"), "12m", "invoice_month",
-        f"({_month_total('invoice_out', 0, 12)} - {_month_total('invoice_in', 0, 12)}) "
+        id="beh_gross_margin_proxy_12m", dimension=D, name_zh="购销差率", name_en="Sales-minus-purchases margin",
+        description_zh="近12个月(销售额-采购额)/销售额,毛利的粗略代理",
+        description_en="(sales - purchases) / sales over the last 12 months: a rough gross-margin proxy", unit="ratio",
+        direction=0, record_types=EV, event_types=("invoice_out", "invoice_in"), window="12m", block="invoice_month",
+        expr=f"({_month_total('invoice_out', 0, 12)} - {_month_total('invoice_in', 0, 12)}) "
         f"/ nullif({_month_total('invoice_out', 0, 12)}, 0)",
         where="mi < 12", evidence_where=f"event_type IN ('invoice_out', 'invoice_in') AND {M12}",
     ),
     FeatureSpec(
-        "beh_invoices_issued_12m_log", D, "近12月开票张数(对数)", "Invoices issued 12m (log)",
-        "近12个月开具销售发票张数(含作废)加一取常用对数",
-        "log10 of 1 + the number of sales invoices issued in the last 12 months (voided included)",
-        "log10 count", -1, EV, OUT, "12m", "invoice_month",
-        "log10(1 + coalesce(sum(n) FILTER (WHERE {w}), 0))",
-        where="event_type = 'invoice_out' AND mi < 12", evidence_where=f"event_type = 'invoice_out' AND {M12}",
-        fill=0.0,
+        id="beh_invoices_issued_12m_log", dimension=D, name_zh="近12月开票张数(对数)",
+        name_en="Invoices issued 12m (log)", description_zh="近12个月开具销售发票张数(含作废)加一取常用对数",
+        description_en="log10 of 1 + the number of sales invoices issued in the last 12 months (voided included)",
+        unit="log10 count", direction=-1, record_types=EV, event_types=OUT, window="12m", block="invoice_month",
+        expr="log10(1 + coalesce(sum(n) FILTER (WHERE {w}), 0))", where="event_type = 'invoice_out' AND mi < 12",
+        evidence_where=f"event_type = 'invoice_out' AND {M12}", fill=0.0,
     ),
     _ratio("beh_invoice_void_ratio_12m", "销项发票作废率", "Voided sales-invoice ratio",
            "近12个月作废的销售发票占比", "Share of the last 12 months' sales invoices that were voided",
@@ -158,11 +167,11 @@ BEHAVIOUR_FEATURES: list[FeatureSpec] = [
            "近12个月作废的采购发票占比", "Share of the last 12 months' purchase invoices that were voided",
            "invoice_in", "code = 'voided'"),
     FeatureSpec(
-        "beh_negative_amount_share_12m", D, "红字金额占比", "Credit-note amount share",
-        "近12个月红字销售发票金额绝对值占正数发票金额的比例",
-        "Absolute amount of the last 12 months' negative sales invoices over the positive amount",
-        "ratio", 1, EV, OUT, "12m", "event",
-        "coalesce(-sum(amount) FILTER (WHERE {w} AND amount < 0), 0) "
+        id="beh_negative_amount_share_12m", dimension=D, name_zh="红字金额占比", name_en="Credit-note amount share",
+        description_zh="近12个月红字销售发票金额绝对值占正数发票金额的比例",
+        description_en="Absolute amount of the last 12 months' negative sales invoices over the positive amount",
+        unit="ratio", direction=1, record_types=EV, event_types=OUT, window="12m", block="event",
+        expr="coalesce(-sum(amount) FILTER (WHERE {w} AND amount < 0), 0) "
         "/ nullif(sum(amount) FILTER (WHERE {w} AND amount > 0), 0)",
         where=f"event_type = 'invoice_out' AND code IS DISTINCT FROM 'voided' AND {W12}",
     ),
@@ -176,18 +185,20 @@ BEHAVIOUR_FEATURES: list[FeatureSpec] = [
              "近12个月缴纳税款(元)加一取常用对数", "log10 of 1 + tax paid in the last 12 months (CNY)",
              "tax_payment", W12),
     FeatureSpec(
-        "beh_tax_to_sales_12m", D, "税负率", "Tax-to-sales ratio",
-        "近12个月纳税额除以有效销售额", "Tax paid over valid sales in the last 12 months",
-        "ratio", -1, EV, ("tax_payment", "invoice_out"), "12m", "event",
-        "sum(amount) FILTER (WHERE {w} AND event_type = 'tax_payment') / nullif(sum(amount) "
+        id="beh_tax_to_sales_12m", dimension=D, name_zh="税负率", name_en="Tax-to-sales ratio",
+        description_zh="近12个月纳税额除以有效销售额",
+        description_en="Tax paid over valid sales in the last 12 months", unit="ratio", direction=-1, record_types=EV,
+        event_types=("tax_payment", "invoice_out"), window="12m", block="event",
+        expr="sum(amount) FILTER (WHERE {w} AND event_type = 'tax_payment') / nullif(sum(amount) "
         "FILTER (WHERE {w} AND event_type = 'invoice_out' AND code IS DISTINCT FROM 'voided'), 0)",
         where=f"event_type IN ('tax_payment', 'invoice_out') AND {W12}",
     ),
     FeatureSpec(
-        "beh_tax_rating_latest", D, "纳税信用等级", "Tax credit rating",
-        "最近一次纳税信用等级:A=1, B=2, M=3, C=4, D=5", "Latest tax credit rating: A=1, B=2, M=3, C=4, D=5",
-        "grade 1-5", 1, EV, ("tax_rating",), "36m", "event",
-        "CASE arg_max(code, event_date) FILTER (WHERE {w}) WHEN 'A' THEN 1.0 WHEN 'B' THEN 2.0 "
+        id="beh_tax_rating_latest", dimension=D, name_zh="纳税信用等级", name_en="Tax credit rating",
+        description_zh="最近一次纳税信用等级:A=1, B=2, M=3, C=4, D=5",
+        description_en="Latest tax credit rating: A=1, B=2, M=3, C=4, D=5", unit="grade 1-5", direction=1,
+        record_types=EV, event_types=("tax_rating",), window="36m", block="event",
+        expr="CASE arg_max(code, event_date) FILTER (WHERE {w}) WHEN 'A' THEN 1.0 WHEN 'B' THEN 2.0 "
         "WHEN 'M' THEN 3.0 WHEN 'C' THEN 4.0 WHEN 'D' THEN 5.0 END",
         where=f"event_type = 'tax_rating' AND {W36}",
     ),

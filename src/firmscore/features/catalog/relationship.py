@@ -1,8 +1,7 @@
 """Relationship features (关联关系) that need no graph algorithm: direct ties and shared contacts.
 
-Multi-hop measures (contagion, guarantee circles, shell clusters) come from
-``firmscore.graph.features`` and join the catalog through :func:`firmscore.features.catalog.register`.
-These ones keep the dimension populated when the graph module is absent.
+Multi-hop measures (contagion, guarantee circles, shell clusters) are columns of the graph stage's
+artifact, declared in :mod:`firmscore.features.catalog.relationship_graph`.
 """
 
 from __future__ import annotations
@@ -16,8 +15,11 @@ ENT = ("enterprise",)
 
 def _rel(fid: str, zh: str, en: str, dzh: str, den: str, unit: str, direction: int, expr: str, where: str,
          types: tuple[str, ...], fill: float | None) -> FeatureSpec:
-    return FeatureSpec(fid, D, zh, en, dzh, den, unit, direction, REL, (), "as of", "relation", expr,
-                       where=where, relation_types=types, fill=fill)
+    return FeatureSpec(
+        id=fid, dimension=D, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit=unit,
+        direction=direction, record_types=REL, event_types=(), window="as of", block="relation", expr=expr,
+        where=where, relation_types=types, fill=fill,
+    )
 
 
 def _in(types: tuple[str, ...], direction: str) -> str:
@@ -75,15 +77,18 @@ RELATIONSHIP_SQL_FEATURES: list[FeatureSpec] = [
     _rel("rel_officers", "高管人数", "Officers", "评估日登记的高管人数", "Officers registered on the as-of date",
          "count", 0, "count(DISTINCT other_id) FILTER (WHERE {w})", _in(("officer",), "in"), ("officer",), 0.0),
     FeatureSpec(
-        "rel_shared_address_firms", D, "同地址企业数", "Firms at the same address",
-        "登记地址相同的其他企业数(空壳集群信号)", "Other enterprises registered at the same address (shell-cluster "
-        "signal)", "count", 1, ENT, (), "as of", "enterprise",
-        "CASE WHEN address IS NULL OR address = '' THEN NULL ELSE count(*) OVER (PARTITION BY address) - 1 END",
+        id="rel_shared_address_firms", dimension=D, name_zh="同地址企业数", name_en="Firms at the same address",
+        description_zh="登记地址相同的其他企业数(空壳集群信号)",
+        description_en="Other enterprises registered at the same address (shell-cluster "
+        "signal)",
+        unit="count", direction=1, record_types=ENT, event_types=(), window="as of", block="enterprise",
+        expr="CASE WHEN address IS NULL OR address = '' THEN NULL ELSE count(*) OVER (PARTITION BY address) - 1 END",
     ),
     FeatureSpec(
-        "rel_shared_phone_firms", D, "同电话企业数", "Firms sharing the phone",
-        "登记电话相同的其他企业数", "Other enterprises registered with the same phone number",
-        "count", 1, ENT, (), "as of", "enterprise",
-        "CASE WHEN phone IS NULL OR phone = '' THEN NULL ELSE count(*) OVER (PARTITION BY phone) - 1 END",
+        id="rel_shared_phone_firms", dimension=D, name_zh="同电话企业数", name_en="Firms sharing the phone",
+        description_zh="登记电话相同的其他企业数",
+        description_en="Other enterprises registered with the same phone number", unit="count", direction=1,
+        record_types=ENT, event_types=(), window="as of", block="enterprise",
+        expr="CASE WHEN phone IS NULL OR phone = '' THEN NULL ELSE count(*) OVER (PARTITION BY phone) - 1 END",
     ),
 ]

@@ -20,5 +20,8 @@ EV = ("event",)
 def event_count(dimension: Dimension, fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype: str,
                 where: str, window: str) -> FeatureSpec:
     """Events of one type matching ``where`` (0 when none, if the source exists)."""
-    return FeatureSpec(fid, dimension, zh, en, dzh, den, "count", direction, EV, (etype,), window, "event",
-                       "count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0)
+    return FeatureSpec(
+        id=fid, dimension=dimension, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit="count",
+        direction=direction, record_types=EV, event_types=(etype,), window=window, block="event",
+        expr="count(*) FILTER (WHERE {w})", where=f"event_type = '{etype}' AND {where}", fill=0.0,
+    )

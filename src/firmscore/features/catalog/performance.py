@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from firmscore.features.defs_common import EV, OPEN, W12, W24, W36, event_count
+from firmscore.features.catalog.common import EV, OPEN, W12, W24, W36, event_count
 from firmscore.features.spec import Dimension, FeatureSpec
 
 D = Dimension.PERFORMANCE
@@ -18,15 +18,21 @@ def _count(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, etype
 def _to_capital(fid: str, zh: str, en: str, dzh: str, den: str, etype: str, where: str,
                 window: str) -> FeatureSpec:
     """Sum of amounts relative to registered capital (size-adjusted severity); 0 without such events."""
-    return FeatureSpec(fid, D, zh, en, dzh, den, "ratio", 1, EV, (etype,), window, "event",
-                       "coalesce(sum(amount) FILTER (WHERE {w}), 0) / nullif(max(reg_capital), 0)",
-                       where=f"event_type = '{etype}' AND {where}", fill=0.0, fill_needs_capital=True)
+    return FeatureSpec(
+        id=fid, dimension=D, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit="ratio", direction=1,
+        record_types=EV, event_types=(etype,), window=window, block="event",
+        expr="coalesce(sum(amount) FILTER (WHERE {w}), 0) / nullif(max(reg_capital), 0)",
+        where=f"event_type = '{etype}' AND {where}", fill=0.0, fill_needs_capital=True,
+    )
 
 
 def _repay(fid: str, zh: str, en: str, dzh: str, den: str, direction: int, expr: str, where: str,
            window: str, unit: str, fill: float | None) -> FeatureSpec:
-    return FeatureSpec(fid, D, zh, en, dzh, den, unit, direction, EV, ("repayment",), window, "event", expr,
-                       where=f"event_type = 'repayment' AND {where}", fill=fill)
+    return FeatureSpec(
+        id=fid, dimension=D, name_zh=zh, name_en=en, description_zh=dzh, description_en=den, unit=unit,
+        direction=direction, record_types=EV, event_types=("repayment",), window=window, block="event", expr=expr,
+        where=f"event_type = 'repayment' AND {where}", fill=fill,
+    )
 
 
 PERFORMANCE_FEATURES: list[FeatureSpec] = [
@@ -36,11 +42,12 @@ PERFORMANCE_FEATURES: list[FeatureSpec] = [
                 "未到期贷款本金合计除以注册资本", "Principal of active loans over registered capital",
                 "loan", OPEN, "as of"),
     FeatureSpec(
-        "perf_loan_utilisation_of_sales", D, "在贷本金/年销售额", "Loan principal to annual sales",
-        "未到期贷款本金合计除以近12个月有效销售额(授信占用的代理)",
-        "Principal of active loans over the last 12 months' valid sales (a utilisation proxy)",
-        "ratio", 1, EV, ("loan", "invoice_out"), "12m", "event",
-        f"coalesce(sum(amount) FILTER (WHERE {{w}} AND {ACTIVE_LOAN}), 0) / nullif({SALES_12M}, 0)",
+        id="perf_loan_utilisation_of_sales", dimension=D, name_zh="在贷本金/年销售额",
+        name_en="Loan principal to annual sales",
+        description_zh="未到期贷款本金合计除以近12个月有效销售额(授信占用的代理)",
+        description_en="Principal of active loans over the last 12 months' valid sales (a utilisation proxy)",
+        unit="ratio", direction=1, record_types=EV, event_types=("loan", "invoice_out"), window="12m", block="event",
+        expr=f"coalesce(sum(amount) FILTER (WHERE {{w}} AND {ACTIVE_LOAN}), 0) / nullif({SALES_12M}, 0)",
         where=f"({ACTIVE_LOAN}) OR (event_type = 'invoice_out' AND {W12})",
     ),
     _repay("perf_repayments_12m", "近12月还款期数", "Repayments 12m", "近12个月应还款期数(信用记录厚度)",
@@ -76,18 +83,19 @@ PERFORMANCE_FEATURES: list[FeatureSpec] = [
                 "近36个月被执行金额合计除以注册资本", "Enforced sums of the last 36 months over registered capital",
                 "enforcement", W36, "36m"),
     FeatureSpec(
-        "perf_enforcement_amount_to_sales", D, "被执行金额/年销售额", "Enforced amount to annual sales",
-        "近36个月被执行金额合计除以近12个月有效销售额",
-        "Enforced sums of the last 36 months over the last 12 months' valid sales",
-        "ratio", 1, EV, ("enforcement", "invoice_out"), "36m", "event",
-        f"coalesce(sum(amount) FILTER (WHERE {{w}} AND event_type = 'enforcement'), 0) / nullif({SALES_12M}, 0)",
+        id="perf_enforcement_amount_to_sales", dimension=D, name_zh="被执行金额/年销售额",
+        name_en="Enforced amount to annual sales", description_zh="近36个月被执行金额合计除以近12个月有效销售额",
+        description_en="Enforced sums of the last 36 months over the last 12 months' valid sales", unit="ratio",
+        direction=1, record_types=EV, event_types=("enforcement", "invoice_out"), window="36m", block="event",
+        expr=f"coalesce(sum(amount) FILTER (WHERE {{w}} AND event_type = 'enforcement'), 0) / nullif({SALES_12M}, 0)",
         where=f"(event_type = 'enforcement' AND {W36}) OR (event_type = 'invoice_out' AND {W12})",
     ),
     FeatureSpec(
-        "perf_days_since_enforcement", D, "距最近被执行天数", "Days since the last enforcement",
-        "距最近一次被执行立案的天数(无则为空)", "Days since the last enforcement case (missing when none)",
-        "days", -1, EV, ("enforcement",), "all", "event",
-        "date_diff('day', max(event_date) FILTER (WHERE {w}), {as_of})", where="event_type = 'enforcement'",
+        id="perf_days_since_enforcement", dimension=D, name_zh="距最近被执行天数",
+        name_en="Days since the last enforcement", description_zh="距最近一次被执行立案的天数(无则为空)",
+        description_en="Days since the last enforcement case (missing when none)", unit="days", direction=-1,
+        record_types=EV, event_types=("enforcement",), window="all", block="event",
+        expr="date_diff('day', max(event_date) FILTER (WHERE {w}), {as_of})", where="event_type = 'enforcement'",
     ),
     _count("perf_dishonest_now", "失信被执行人在列", "Listed dishonest debtor",
            "评估日仍在失信被执行人名单中的记录数", "Dishonest-debtor listings not removed on the as-of date", 1,
@@ -110,10 +118,11 @@ PERFORMANCE_FEATURES: list[FeatureSpec] = [
            "近24个月受到的行政处罚次数", "Administrative penalties in the last 24 months", 1,
            "penalty", W24, "24m"),
     FeatureSpec(
-        "perf_penalty_amount_24m_log", D, "近24月罚款额(对数)", "Fines 24m (log)",
-        "近24个月行政处罚罚款合计加一取常用对数", "log10 of 1 + fines of the last 24 months (CNY)",
-        "log10 CNY", 1, EV, ("penalty",), "24m", "event",
-        "log10(1 + greatest(coalesce(sum(amount) FILTER (WHERE {w}), 0), 0))",
+        id="perf_penalty_amount_24m_log", dimension=D, name_zh="近24月罚款额(对数)", name_en="Fines 24m (log)",
+        description_zh="近24个月行政处罚罚款合计加一取常用对数",
+        description_en="log10 of 1 + fines of the last 24 months (CNY)", unit="log10 CNY", direction=1,
+        record_types=EV, event_types=("penalty",), window="24m", block="event",
+        expr="log10(1 + greatest(coalesce(sum(amount) FILTER (WHERE {w}), 0), 0))",
         where=f"event_type = 'penalty' AND {W24}", fill=0.0,
     ),
     _to_capital("perf_tax_arrears_to_capital", "欠税额/注册资本", "Open tax arrears to capital",
