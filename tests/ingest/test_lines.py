@@ -15,9 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from firmscore.datamodel.pii import FieldCipher
 from firmscore.ingest import ingest_paths
 from firmscore.ingest.readers import RAW_LIMIT
 from firmscore.store import DataHome
+from firmscore.store.quarantine import read_quarantine
 
 LINES_MAPPING = """
 name: test-lines
@@ -189,7 +191,7 @@ def test_long_quarantined_lines_say_they_were_cut(tmp_path: Path) -> None:
     home = DataHome(tmp_path / "home")
     report = ingest_paths(home, [src], mapping=str(_mapping(tmp_path, False)), ledger=False)
     assert report.files[0].quarantined == 1 and report.reconciled
-    raw = home.connect().execute("SELECT raw FROM quarantine").fetchall()[0][0]
+    raw = read_quarantine(home.quarantine_dir, FieldCipher(home.secrets().data_key))[0]["raw"]
     assert raw.startswith('L1,ok,"长') and len(raw) < RAW_LIMIT + 200
     total = len('L1,ok,"') + len(long_name) + len(",1")
     assert f"the raw text has {total:,} characters, the first {RAW_LIMIT:,} are kept" in raw
