@@ -41,6 +41,12 @@ Field specification keys (all optional except one of ``column``/``const``/``temp
   without the value; nulled values are counted per field in the reconciliation). A required field cannot be
   nulled: its failures always quarantine.
 
+A relation output may declare ``unknown_end: fact``: a row naming only one end (a guarantee that names the
+guarantor but not the borrower) is then kept as an event on the known firm (``guarantee_given`` /
+``guarantee_received``, else ``one_sided_relation`` with code ``<relation_type>:src|dst``), carrying the
+relation's amount, share (as ``value``), dates and attrs, instead of an edge to an invented node. A row
+naming neither end is quarantined.
+
 Top-level keys besides ``outputs``: ``encoding``, ``delimiter``, ``drop_columns`` and
 ``future_tolerance_days`` (how far after its observation a fact may be dated; see
 ``datamodel/rules.py``).
@@ -180,6 +186,7 @@ class OutputSpec:
     record_type: RecordType
     fields: dict[str, FieldSpec]
     only_if: dict[str, Any] | None = None
+    unknown_end: str = "quarantine"  # relations: "fact" keeps a relation with one end missing as an event
 
 
 @dataclass(frozen=True)
@@ -229,7 +236,13 @@ def parse_mapping(raw: dict[str, Any], where: str = "<mapping>", path: Path | No
         except (KeyError, ValueError) as exc:
             raise MappingError(f"{owhere}: record_type must be one of {[r.value for r in RecordType]}") from exc
         allowed = ({f.name for f in schema_for(rt)} - BOOKKEEPING_COLUMNS - {"source"}) | {"observed_at"}
+        unknown_end = str(out.get("unknown_end", "quarantine"))
+        if unknown_end not in {"quarantine", "fact"} or (unknown_end == "fact" and rt is not RecordType.RELATION):
+            raise MappingError(
+                f"{owhere}: unknown_end must be quarantine or fact (relations only), got {unknown_end!r}")
         not_null = {f.name for f in schema_for(rt) if not f.nullable}
+        if unknown_end == "fact":
+            not_null -= {"src_id", "dst_id"}  # one of them may be missing: the row becomes a fact on the other
         fields = {}
         for target, spec in (out.get("fields") or {}).items():
             if target not in allowed:
@@ -243,7 +256,7 @@ def parse_mapping(raw: dict[str, Any], where: str = "<mapping>", path: Path | No
         for f in schema_for(rt):
             if not f.nullable and f.name not in BOOKKEEPING_COLUMNS and f.name != "source" and f.name not in fields:
                 raise MappingError(f"{owhere}: required canonical field {f.name!r} is not mapped")
-        outputs.append(OutputSpec(record_type=rt, fields=fields, only_if=out.get("only_if")))
+        outputs.append(OutputSpec(record_type=rt, fields=fields, only_if=out.get("only_if"), unknown_end=unknown_end))
     return Mapping(
         name=str(raw["name"]),
         source=str(raw["source"]),

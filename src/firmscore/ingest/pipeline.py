@@ -54,6 +54,8 @@ from firmscore.i18n import t
 from firmscore.ingest.convert import Crypto, FieldResult, convert_field
 from firmscore.ingest.finalize import Deduplicator, bucket_groups, write_output
 from firmscore.ingest.mapping import Mapping, MappingError, OutputSpec
+from firmscore.ingest.one_sided import FACT_OUTPUT, one_sided_facts
+from firmscore.ingest.one_sided import one_sided_rows as _one_sided
 from firmscore.ingest.pieces import Piece, cut
 from firmscore.ingest.readers import count_physical, excerpt, read_chunks
 from firmscore.ingest.reconcile import FileCounts, Tally
@@ -263,6 +265,7 @@ class _Run:
                 results[spec.target] = res
                 context[spec.target] = res.values
             check_domain(out.record_type, results, self.now, mapping.future_tolerance_days)
+            one_sided = _one_sided(out, results) & take
             for spec in ordered:
                 res = results[spec.target]
                 hit = res.bad & take
@@ -278,7 +281,9 @@ class _Run:
                         (name, f"{spec.target}: {res.reasons.iat[i]}", str(res.codes.iat[i])))
                 row_bad |= hit
             produced |= take
-            staged.append((out, take, results))
+            staged.append((out, take & ~one_sided, results))
+            if one_sided.any():
+                staged.append((FACT_OUTPUT, one_sided, one_sided_facts(results)))
         filtered = ~produced & ~row_bad
         if filtered.any():
             for fid, k in zip(*np.unique(file_ids[filtered], return_counts=True), strict=True):
@@ -303,7 +308,7 @@ class _Run:
             keep = good & take
             if not keep.any():
                 continue
-            self._stage(out, results, keep, lines, file_ids, mapping.source, out_index)
+            self._stage(out, results, keep, lines, file_ids, mapping.source, out_index)  # < 16 outputs (positions)
 
     def _stage(self, out: OutputSpec, results: dict[str, FieldResult], keep: np.ndarray, lines: np.ndarray,
                file_ids: np.ndarray, source: str, out_index: int) -> None:
