@@ -9,6 +9,7 @@ the row. Everything here is vectorised over the whole block.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,34 +52,40 @@ def check_domain(rt: RecordType, results: dict[str, FieldResult], now: datetime,
         if not pd.api.types.is_datetime64_any_dtype(res.values):
             continue
         vals = _naive(res.values)
-        earliest = pd.Timestamp(EARLIEST_DATES.get((rt, name), DATE_FLOOR))
-        early = (vals < max(floor, earliest)).fillna(False).to_numpy(dtype=bool)
-        if early.any():
-            res.fail(early, "reason.date_too_early", vals, floor=str(max(floor, earliest).date()))
+        earliest = max(floor, pd.Timestamp(EARLIEST_DATES.get((rt, name), DATE_FLOOR)))
+        if _below(vals, earliest):  # a reduction first: the mask only when some value is wrong
+            early = (vals < earliest).fillna(False).to_numpy(dtype=bool)
+            res.fail(early, "reason.date_too_early", vals, floor=str(earliest.date()))
         if (rt, name) in PAST_FACT_DATES:
             limit = (observed if observed is not None else pd.Series(now_naive, index=vals.index)) + tolerance
-            after = (vals > limit).fillna(False).to_numpy(dtype=bool)
-            if after.any():
+            if _below(limit - vals, pd.Timedelta(0)):
+                after = (vals > limit).fillna(False).to_numpy(dtype=bool)
                 res.fail(after, "reason.date_after_observation", vals)
-    signed = _signed_rows(rt, results, n)
+    signed: dict[str, np.ndarray] | None = None
     for name, res in results.items():
         if not pd.api.types.is_numeric_dtype(res.values) or pd.api.types.is_bool_dtype(res.values):
             continue
         vals = res.values
-        if (rt, name) in NON_NEGATIVE:
+        if (rt, name) in NON_NEGATIVE and _below(vals, 0):
+            signed = signed if signed is not None else _signed_rows(rt, results, n)
             negative = (vals < 0).fillna(False).to_numpy(dtype=bool) & ~signed.get(name, np.zeros(n, dtype=bool))
             if negative.any():
                 res.fail(negative, "reason.negative", vals)
         bounds = RANGES.get((rt, name))
-        if bounds is not None:
+        if bounds is not None and (_below(vals, bounds[0]) or _below(-vals, -bounds[1])):
             outside = ((vals < bounds[0]) | (vals > bounds[1])).fillna(False).to_numpy(dtype=bool)
-            if outside.any():
-                res.fail(outside, "reason.not_in_range", vals, low=bounds[0], high=bounds[1])
+            res.fail(outside, "reason.not_in_range", vals, low=bounds[0], high=bounds[1])
         if rt is RecordType.PERSON and name == "birth_year":
             year = (observed.dt.year if observed is not None else pd.Series(now_naive.year, index=vals.index))
             impossible = ((vals < EARLIEST_BIRTH_YEAR) | (vals > year)).fillna(False).to_numpy(dtype=bool)
             if impossible.any():
                 res.fail(impossible, "reason.not_in_range", vals, low=EARLIEST_BIRTH_YEAR, high="observed year")
+
+
+def _below(values: pd.Series, bound: Any) -> bool:
+    """Whether any (non-missing) value is below ``bound``: one reduction, no mask."""
+    low = values.min()
+    return bool(pd.notna(low) and low < bound)
 
 
 def _signed_rows(rt: RecordType, results: dict[str, FieldResult], n: int) -> dict[str, np.ndarray]:
