@@ -29,4 +29,4 @@ lint: venv
 check: lint test
 
 clean:
-	rm -rf $(HOME_DIR) .pytest_cache .mypy_cache .ruff_cache build
+	rm -rf $(HOME_DIR) $(HOME_DIR).keys $(HOME_DIR).witness .pytest_cache .mypy_cache .ruff_cache build

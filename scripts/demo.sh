@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # The main job end to end on the embedded default (DuckDB + SQLite ledger in one data home):
-# synthesise → ingest (ledger) → graph → features → labels → train → score → explain → verify.
+# a witness (local subprocess) → synthesise → ingest (ledger) → graph → features → labels → train → score
+# → explain → verify.
 set -euo pipefail
 VENV=${1:-.venv}; HOME_DIR=${2:-./firmscore-data}; N=${3:-20000}; SEED=${4:-7}
 AS_OF=${AS_OF:-2025-06-30}
 FS="$VENV/bin/firmscore"
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
-rm -rf "$HOME_DIR"
+HOME_DIR=${HOME_DIR%/}
+WITNESS_DIR="$HOME_DIR.witness"
+rm -rf "$HOME_DIR" "$WITNESS_DIR"
+[ -n "${FIRMSCORE_KEY_DIR:-}" ] || rm -rf "$HOME_DIR.keys"  # the demo's keys live beside its home, never in it
+step "0. a witness: its own process, key and state / 见证方 (独立进程与密钥)"
+"$FS" ledger init --home "$HOME_DIR" > "$HOME_DIR.ring"
+"$FS" witness trust "$HOME_DIR.ring" --state "$WITNESS_DIR"
+rm -f "$HOME_DIR.ring"
+"$FS" witness serve --state "$WITNESS_DIR" --port 0 > "$WITNESS_DIR/url" 2>/dev/null &
+WITNESS_PID=$!
+trap 'kill "$WITNESS_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 600); do [ -s "$WITNESS_DIR/url" ] && break; sleep 0.5; done  # up to 5 min on a loaded machine
+[ -s "$WITNESS_DIR/url" ] || { echo "the witness did not start / 见证方未能启动" >&2; exit 1; }
+"$FS" ledger witness-add "$(head -1 "$WITNESS_DIR/url")" "$("$FS" witness pubkey --state "$WITNESS_DIR")" --home "$HOME_DIR"
 step "1. synthetic SME universe / 合成企业数据 ($N firms)"
 "$FS" synth --enterprises "$N" --seed "$SEED" --as-of "$AS_OF" --out "$HOME_DIR/incoming/synth"
 step "2. ingest into the data home, every record logged in the evidence ledger / 导入并上链"

@@ -26,10 +26,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.ingest.commands",
     "firmscore.store.commands",
     "firmscore.ledger.commands",
+    "firmscore.witness.commands",
     "firmscore.features.commands",
     "firmscore.graph.commands",
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
+    "firmscore.decide.commands",
     "firmscore.admin.commands",
 )
 

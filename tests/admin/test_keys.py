@@ -20,6 +20,7 @@ from firmscore.config import SECRETS_FILE, KeyMigrationError, Secrets, key_dir
 from firmscore.datamodel.pii import FieldCipher
 from firmscore.ingest import ingest_paths
 from firmscore.ledger import EvidenceLedger
+from firmscore.ledger.ledger import LedgerError
 from firmscore.ledger.sealing import NONCE_BYTES
 from firmscore.ledger.storage.sqlite import SqliteStorage
 from firmscore.store import DataHome
@@ -108,7 +109,7 @@ def test_a_copy_of_ledger_db_alone_decrypts_nothing(planted: DataHome, tmp_path:
     shutil.copy(db, tmp_path / "stolen" / "ledger.db")
     with EvidenceLedger.connect(f"sqlite:///{tmp_path / 'stolen' / 'ledger.db'}") as stolen:
         for rid, *_ in stored:
-            with pytest.raises(UnwrapError):
+            with pytest.raises(LedgerError, match="cannot be unwrapped"):
                 stolen.lookup(rid)
         kinds = stolen.verify_all().kinds()  # (its checkpoints fail too: the signing key is not in the copy)
         assert sorted(kinds["commitment_mismatch"]) == sorted(rid for rid, *_ in stored)
@@ -147,7 +148,7 @@ def test_rotating_the_kek_rewraps_every_record_and_destroys_the_old_kek(planted:
     # a copy of the database taken before the rotation no longer opens with the key folder
     stale = EvidenceLedger(SqliteStorage(tmp_path / "before-rotation.db"), tmp_path / "ckeys",
                            kek_dir=key_dir(planted.root))
-    with stale, pytest.raises(UnwrapError, match="not in the key folder"):
+    with stale, pytest.raises(LedgerError, match="not in the key folder"):
         stale.lookup(before[0][0])
 
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 import rfc8785
 
+from firmscore.config import key_dir
 from firmscore.ledger import (
     CheckpointError,
     EvidenceLedger,
@@ -130,8 +131,10 @@ def test_checkpoint_note_format_and_signature(ledger: EvidenceLedger, home: Data
     assert verify_checkpoint(cp.note, verifier).root == ledger.log.root
     with pytest.raises(CheckpointError):
         verify_checkpoint(cp.note.replace("\n5\n", "\n6\n"), verifier)
-    key_file = home.root / "ledger" / "checkpoint.key"
+    key_file = key_dir(home.root) / "checkpoint.key"
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(key_file.parent).st_mode) == 0o700
+    assert not any(p.name.startswith("checkpoint.") for p in home.root.rglob("*"))  # no key in the home
     reopened = EvidenceLedger.for_home(home)
     try:
         assert reopened.public_key() == ledger.public_key()

@@ -11,7 +11,13 @@ import pytest
 from firmscore.ledger import hash_leaf
 from firmscore.ledger.log import MerkleLog
 from firmscore.ledger.storage.sqlite import SqliteStorage
-from firmscore.ledger.verify import ProofError, verify_consistency, verify_inclusion
+from firmscore.ledger.verify import (
+    ProofError,
+    RootMismatchError,
+    decompose_inclusion_proof,
+    verify_consistency,
+    verify_inclusion,
+)
 
 RFC6962_LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
 
@@ -73,3 +79,30 @@ def test_our_proofs_equal_the_vectors(merkle_vectors_dir: Path, tmp_path: Path) 
             compared += 1
     assert compared >= 8
     assert log.leaf_hash(0) == hash_leaf(b"")
+
+
+def test_root_mismatch_carries_both_roots(tmp_path: Path) -> None:
+    log = MerkleLog(SqliteStorage(tmp_path / "m.db"))
+    log.append([bytes.fromhex(h) for h in RFC6962_LEAVES])
+    proof = log.inclusion_proof(3, 8)
+    wrong = bytes(32)
+    with pytest.raises(RootMismatchError) as caught:
+        verify_inclusion(3, 8, log.leaf_hash(3), proof, wrong)
+    assert caught.value.expected_root == wrong and caught.value.calculated_root == log.root_at(8)
+    with pytest.raises(RootMismatchError) as again:
+        verify_consistency(3, 8, log.root_at(3), wrong, log.consistency_proof(3, 8))
+    assert again.value.calculated_root == log.root_at(8)
+
+
+def test_proof_length_is_checked_before_hashing(tmp_path: Path) -> None:
+    """A proof of the wrong length is refused by its length, even when its extra entry is not a hash."""
+    log = MerkleLog(SqliteStorage(tmp_path / "m.db"))
+    log.append([bytes.fromhex(h) for h in RFC6962_LEAVES])
+    proof = log.inclusion_proof(5, 8)
+    assert sum(decompose_inclusion_proof(5, 8)) == len(proof) == 3
+    for bad in ([*proof, b"junk"], proof[:-1]):
+        with pytest.raises(ProofError, match="wrong proof size"):
+            verify_inclusion(5, 8, log.leaf_hash(5), bad, log.root_at(8))
+    cproof = log.consistency_proof(3, 7)
+    with pytest.raises(ProofError, match="wrong proof size"):
+        verify_consistency(3, 7, log.root_at(3), log.root_at(7), [*cproof, b"x"])

@@ -36,6 +36,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "违约损失率表 {path} 第 {row} 行 {field}: {detail}",
         "LGD table {path}, row {row}, {field}: {detail}"),
     "decide.file_missing": ("找不到文件: {path}", "file not found: {path}"),
+    # ------------------------------------------------------------------ the strategy command
+    "strategy.no_scores": ("{home} 没有 {as_of} 的评分（先运行 firmscore score --as-of {as_of}）",
+                           "no scores of {as_of} in {home} (run: firmscore score --as-of {as_of})"),
+    "strategy.bad_range": ("{option} 应为 最小:最大[:步长]，得到 {value!r}",
+                           "{option} must be MIN:MAX[:STEP], got {value!r}"),
+    "strategy.bad_limit": ("--limit 应为 字段=占比（如 industry=0.2），得到 {value!r}",
+                           "--limit must be COLUMN=SHARE (e.g. industry=0.2), got {value!r}"),
+    "strategy.solving": ("求解信贷方案（{n} 家企业）", "solving the credit plan ({n} firms)"),
+    "strategy.solving_stress": ("求解压力情景 {name}", "solving the stress scenario {name}"),
+    "strategy.title": ("信贷方案 @ {as_of}（预算 {budget}）", "Credit plan as of {as_of} (budget {budget})"),
+    "strategy.base": ("基准", "base"),
+    "strategy.stress": ("压力: {name}", "stress: {name}"),
+    "strategy.firms": ("企业数", "firms"),
+    "strategy.approved": ("批准", "approved"),
+    "strategy.total_lent": ("放贷总额", "total lent"),
+    "strategy.budget_used": ("预算使用率", "budget used"),
+    "strategy.expected_interest": ("预期利息", "expected interest"),
+    "strategy.expected_loss": ("预期损失", "expected loss"),
+    "strategy.expected_profit": ("预期利润", "expected profit"),
+    "strategy.return_on_budget": ("预算收益率", "return on budget"),
+    "strategy.mean_rate": ("加权平均利率", "mean rate (amount-weighted)"),
+    "strategy.by": ("按{column}", "by {column}"),
+    "strategy.col.grade": ("等级", "grade"),
+    "strategy.col.industry": ("行业", "industry"),
+    "strategy.solver": (
+        "求解: {status}；LP 上界 {bound:,.2f}，方案 {objective:,.2f}，最优性差距 {gap:.2e}；候选 {n} 家，"
+        "MIP 自由变量 {free} 个，{seconds:.2f} 秒",
+        "solver: {status}; LP bound {bound:,.2f}, plan {objective:,.2f}, optimality gap {gap:.2e}; {n} candidates, "
+        "{free} left free for the MIP, {seconds:.2f} s"),
+    "strategy.changed": ("压力情景下决策变化的企业: {n} 家", "firms whose decision changed under stress: {n}"),
+    "strategy.written": ("已写出: {path}", "written: {path}"),
+    "strategy.error": ("错误: {message}", "error: {message}"),
 }
 register(MESSAGES)
 

@@ -23,7 +23,11 @@ The gap printed is ``(L − plan) / L``: how far the plan can be, at most, from 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import highspy
@@ -170,8 +174,23 @@ def _greedy_basis(c: npt.NDArray[np.float64], rows: _Rows, a_max_u: float) -> tu
     return col, row
 
 
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence HiGHS's copyright banner, which its constructor writes straight to file descriptor 1."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _highs(threads: int, time_limit: float) -> highspy.Highs:
-    h = highspy.Highs()
+    with _quiet_stdout():
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", threads)
     h.setOptionValue("time_limit", float(time_limit))

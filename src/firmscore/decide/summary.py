@@ -5,6 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from firmscore.decide.problem import CreditPlan
+from firmscore.model.grades import DEFAULT_GRADE, DEFAULT_NAMES
+
+#: Grades best first: the master scale's, then the bank grades A–D of a dataset, then anything else.
+GRADE_ORDER: tuple[str, ...] = (*DEFAULT_NAMES, DEFAULT_GRADE)
 
 MONEY = ("amount", "expected_interest", "expected_loss", "expected_profit")
 
@@ -42,4 +46,9 @@ def summary_by(plan: CreditPlan, column: str) -> pd.DataFrame:
     })
     out["mean_rate"] = (out["_lent_rate"] / out["amount"]).where(out["amount"] > 0)
     out.index.name = column
-    return out.drop(columns="_lent_rate")
+    out = out.drop(columns="_lent_rate")
+    if column == "grade":
+        rank = {g: i for i, g in enumerate(GRADE_ORDER)}
+        out = out.iloc[sorted(range(len(out)), key=lambda i: (rank.get(str(out.index[i]), len(rank)),
+                                                              str(out.index[i])))]
+    return out

@@ -20,7 +20,8 @@ from itertools import groupby
 from firmscore.i18n import both
 from firmscore.ledger import proofs
 from firmscore.ledger.bundles import BundleError, split_bundle
-from firmscore.ledger.checkpoint import CheckpointError, NoteVerifier, verify_checkpoint
+from firmscore.ledger.checkpoint import CheckpointError, Keyring, verify_checkpoint
+from firmscore.ledger.cosignature import CosignerVerifier
 from firmscore.ledger.hasher import HASH_SIZE, hash_children, hash_leaves
 from firmscore.ledger.storage.base import SqlStorage, TileRow
 from firmscore.ledger.tiles import (
@@ -34,6 +35,7 @@ from firmscore.ledger.tiles import (
     row_offsets,
     split_hashes,
 )
+from firmscore.ledger.verify import ProofError, verify_consistency
 
 Progress = Callable[[int], None]
 
@@ -58,6 +60,8 @@ class LedgerVerifyReport:
     tiles_checked: int = 0
     checkpoints_checked: int = 0
     records_checked: int = 0
+    trusted_checked: int = 0
+    witnesses: list[str] = field(default_factory=list)
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
 
@@ -219,7 +223,7 @@ def _check_tiles(storage: SqlStorage, size: int, report: LedgerVerifyReport) -> 
 
 
 def _check_roots(
-    storage: SqlStorage, verifier: NoteVerifier | None, states: list[tuple[int, bytes]], report: LedgerVerifyReport
+    storage: SqlStorage, verifier: Keyring | None, states: list[tuple[int, bytes]], report: LedgerVerifyReport
 ) -> None:
     """Recompute the root at every recorded size; compare with states and signed checkpoints."""
     tree = _StoredTree(storage)
@@ -237,7 +241,9 @@ def _check_roots(
         if root_at(n) != root:
             report.add("root_mismatch", f"state@{n}", "ledger.root_mismatch", size=n)
     state_sizes = {n for n, _ in states}
+    signed_sizes: set[int] = set()
     for n, note in storage.iter_checkpoints():
+        signed_sizes.add(n)
         report.checkpoints_checked += 1
         if n not in state_sizes:
             report.add("state_removed", str(n), "ledger.state_removed", size=n)
@@ -252,33 +258,58 @@ def _check_roots(
             report.add("checkpoint_invalid", str(n), "ledger.checkpoint_invalid", size=n, detail="size differs")
         elif root_at(n) != cp.root:
             report.add("root_mismatch", f"checkpoint@{n}", "ledger.root_mismatch", size=n)
+    # every batch of a signed ledger commits its state with its checkpoint (a bare Merkle log has none)
+    for n in sorted(state_sizes - signed_sizes) if verifier is not None else []:
+        report.add("checkpoint_removed", str(n), "ledger.checkpoint_removed", size=n)
 
 
-def check_trusted(storage: SqlStorage, verifier: NoteVerifier, note: str, report: LedgerVerifyReport) -> None:
-    """Compare the stored log with a checkpoint kept outside the database (a witness, a client, a receipt).
+def check_trusted(
+    storage: SqlStorage,
+    verifier: Keyring,
+    note: str,
+    report: LedgerVerifyReport,
+    source: str = "trusted",
+    cosigner: CosignerVerifier | None = None,
+) -> None:
+    """Check that the stored log extends a checkpoint kept outside the database (witness, client, receipt).
 
-    Only this catches an attacker who truncated the log *and* deleted the newer states and
-    checkpoints, since what remains is a consistent, smaller log.
+    The note must carry the log's signature (and ``cosigner``'s, for a witness's copy); then a
+    consistency proof from its size to the current tree, built from the stored nodes, must verify
+    against its root and the recomputed current root. Only this catches an attacker who truncated,
+    forked or rewrote the log *and* deleted or re-signed the newer states and checkpoints, since what
+    remains is a consistent log of its own.
     """
+    report.trusted_checked += 1
     try:
         cp = verify_checkpoint(note, verifier)
-    except CheckpointError as exc:
-        report.add("checkpoint_invalid", "trusted", "ledger.checkpoint_invalid", size="?", detail=str(exc))
+    except CheckpointError as exc:  # kept by a witness or a client, yet no published key signed it: keys swapped
+        report.add("checkpoint_invalid", source, "ledger.checkpoint_invalid", size=source, detail=str(exc))
         return
+    if cosigner is not None:
+        try:
+            cosigner.verify(note)
+        except CheckpointError as exc:
+            report.add("cosignature_invalid", f"{source}@{cp.size}", "ledger.checkpoint_invalid", size=cp.size,
+                       detail=str(exc))
+            return
+    where = f"{source}@{cp.size}"
+    if cp.size == 0:
+        return  # the empty tree is a prefix of every log
     if cp.size > report.tree_size:
-        where = f"trusted@{cp.size}"
-        report.add("log_truncated", where, "ledger.log_truncated", size=report.tree_size, trusted=cp.size)
+        report.add("log_truncated", where, "ledger.log_truncated", size=report.tree_size, trusted=cp.size,
+                   source=source)
         return
+    tree = _StoredTree(storage)
     try:
-        root = proofs.tree_root(_StoredTree(storage).node, cp.size)
-    except KeyError:
-        root = b""
-    if root != cp.root:
-        report.add("root_mismatch", f"trusted@{cp.size}", "ledger.root_mismatch", size=cp.size)
+        current = proofs.tree_root(tree.node, report.tree_size)
+        path = proofs.consistency_proof(tree.node, cp.size, report.tree_size) if cp.size < report.tree_size else []
+        verify_consistency(cp.size, report.tree_size, cp.root, current, path)
+    except (KeyError, ProofError):
+        report.add("log_forked", where, "ledger.log_forked", size=cp.size, now=report.tree_size, source=source)
 
 
 def audit_log(
-    storage: SqlStorage, verifier: NoteVerifier | None = None, progress: Progress | None = None
+    storage: SqlStorage, verifier: Keyring | None = None, progress: Progress | None = None
 ) -> LedgerVerifyReport:
     """Re-hash the whole Merkle log (leaves, tiles, roots, checkpoints) and report every problem."""
     started = time.perf_counter()

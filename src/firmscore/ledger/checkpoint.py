@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -25,6 +24,7 @@ from firmscore.ledger.hasher import HASH_SIZE
 ED25519_ALG = b"\x01"
 SIGNATURE_DASH = "\u2014"  # the em dash that starts a signature line
 _NAME = re.compile(r"^[^\s+]+$")
+RETIRED = "retired-after="
 
 
 class CheckpointError(ValueError):
@@ -61,7 +61,10 @@ class NoteVerifier:
         if len(parts) != 3:
             raise CheckpointError("a verifier key has three '+'-separated parts")
         name, hex_id, b64 = parts
-        raw = base64.b64decode(b64, validate=True)
+        try:
+            raw = base64.b64decode(b64, validate=True)
+        except ValueError as exc:
+            raise CheckpointError("verifier key is not base64") from exc
         if len(raw) != 33 or raw[:1] != ED25519_ALG:
             raise CheckpointError("verifier key is not an Ed25519 key")
         made = cls(name, raw[1:])
@@ -107,29 +110,6 @@ class CheckpointSigner:
         line = f"{SIGNATURE_DASH} {self.name} {base64.b64encode(self.verifier.key_id + sig).decode()}\n"
         return SignedCheckpoint(self.name, size, root, body + "\n" + line)
 
-    # ------------------------------------------------------------------ key files
-    @classmethod
-    def load_or_create(cls, folder: Path, name: str | None = None) -> CheckpointSigner:
-        """Key pair in ``folder`` (``checkpoint.key`` mode 0600, ``checkpoint.pub``), created on first use."""
-        key_file, pub_file = folder / "checkpoint.key", folder / "checkpoint.pub"
-        if key_file.exists():
-            private = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
-            if not isinstance(private, Ed25519PrivateKey):
-                raise CheckpointError(f"{key_file} is not an Ed25519 private key")
-            verifier = NoteVerifier.parse(pub_file.read_text(encoding="utf-8"))
-            return cls(verifier.name, private)
-        folder.mkdir(parents=True, exist_ok=True)
-        private = Ed25519PrivateKey.generate()
-        signer = cls(name or f"firmscore.local/ledger/{os.urandom(4).hex()}", private)
-        pem = private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-        pub_file.write_text(signer.verifier.encode() + "\n", encoding="utf-8")
-        return signer
-
 
 def parse_checkpoint(note: str) -> tuple[str, int, bytes, list[tuple[str, bytes]]]:
     """Split a note into (origin, size, root, [(signer name, key hash || signature)])."""
@@ -155,25 +135,101 @@ def parse_checkpoint(note: str) -> tuple[str, int, bytes, list[tuple[str, bytes]
         parts = line.split(" ")
         if len(parts) != 3 or parts[0] != SIGNATURE_DASH:
             raise CheckpointError(f"malformed signature line {line!r}")
-        signatures.append((parts[1], base64.b64decode(parts[2], validate=True)))
+        try:
+            blob = base64.b64decode(parts[2], validate=True)
+        except ValueError as exc:
+            raise CheckpointError(f"signature of {parts[1]!r} is not base64") from exc
+        if len(blob) < 5:
+            raise CheckpointError(f"signature of {parts[1]!r} is too short")
+        signatures.append((parts[1], blob))
     return origin, int(size_text), root, signatures
 
 
-def verify_checkpoint(note: str, verifier: NoteVerifier) -> SignedCheckpoint:
-    """Check ``note`` is a checkpoint signed by ``verifier``'s key; returns it parsed.
+def verify_signature(note: str, verifier: NoteVerifier, blob: bytes) -> None:
+    """Check one signature line's ``key hash || signature`` blob over the note's body."""
+    body = note.split("\n\n", 1)[0] + "\n"
+    try:
+        Ed25519PublicKey.from_public_bytes(verifier.public_key).verify(blob[4:], body.encode("utf-8"))
+    except InvalidSignature as exc:
+        raise CheckpointError("checkpoint signature does not verify") from exc
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One published key; ``retired_after`` is the largest tree size it may sign (``None``: current)."""
+
+    verifier: NoteVerifier
+    retired_after: int | None = None
+
+    def line(self) -> str:
+        vkey = self.verifier.encode()
+        return vkey if self.retired_after is None else f"{vkey} {RETIRED}{self.retired_after}"
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """The published checkpoint keys of one log: the current one first, then the retired ones."""
+
+    entries: tuple[KeyEntry, ...]
+
+    @property
+    def current(self) -> NoteVerifier:
+        return self.entries[0].verifier
+
+    @property
+    def name(self) -> str:
+        return self.current.name
+
+    def __iter__(self) -> Iterator[KeyEntry]:
+        return iter(self.entries)
+
+    def encode(self) -> str:
+        return "".join(e.line() + "\n" for e in self.entries)
+
+    @classmethod
+    def parse(cls, text: str) -> Keyring:
+        entries = []
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            vkey, _, rest = line.partition(" ")
+            retired: int | None = None
+            if rest:
+                if not rest.startswith(RETIRED) or not rest[len(RETIRED):].isdigit():
+                    raise CheckpointError(f"malformed keyring line {line!r}")
+                retired = int(rest[len(RETIRED):])
+            entries.append(KeyEntry(NoteVerifier.parse(vkey), retired))
+        if not entries:
+            raise CheckpointError("the keyring holds no key")
+        return cls(tuple(entries))
+
+    @classmethod
+    def of(cls, verifier: NoteVerifier) -> Keyring:
+        return cls((KeyEntry(verifier),))
+
+    def verify(self, note: str) -> SignedCheckpoint:
+        """The checkpoint, if a key of this ring signed it (a retired key only up to its last size)."""
+        origin, size, root, signatures = parse_checkpoint(note)
+        if origin != self.name:
+            raise CheckpointError(f"checkpoint origin {origin!r} is not {self.name!r}")
+        for entry in self.entries:
+            v = entry.verifier
+            for name, blob in signatures:
+                if name == v.name and blob[:4] == v.key_id:
+                    verify_signature(note, v, blob)
+                    if entry.retired_after is not None and size > entry.retired_after:
+                        raise CheckpointError(
+                            f"key {v.key_id.hex()} was retired after size {entry.retired_after} "
+                            f"but signed size {size}")
+                    return SignedCheckpoint(origin, size, root, note)
+        raise CheckpointError(f"no signature by a published key of {self.name} on this checkpoint")
+
+
+def verify_checkpoint(note: str, verifier: NoteVerifier | Keyring) -> SignedCheckpoint:
+    """Check ``note`` is a checkpoint signed by ``verifier``'s key (or a key of a keyring); returns it parsed.
 
     Raises :class:`CheckpointError` for a malformed note, a foreign origin or a bad signature.
     """
-    origin, size, root, signatures = parse_checkpoint(note)
-    if origin != verifier.name:
-        raise CheckpointError(f"checkpoint origin {origin!r} is not {verifier.name!r}")
-    body = note.split("\n\n", 1)[0] + "\n"
-    public = Ed25519PublicKey.from_public_bytes(verifier.public_key)
-    for name, blob in signatures:
-        if name == verifier.name and blob[:4] == verifier.key_id:
-            try:
-                public.verify(blob[4:], body.encode("utf-8"))
-            except InvalidSignature as exc:
-                raise CheckpointError("checkpoint signature does not verify") from exc
-            return SignedCheckpoint(origin, size, root, note)
-    raise CheckpointError(f"no signature by {verifier.name} on this checkpoint")
+    ring = verifier if isinstance(verifier, Keyring) else Keyring.of(verifier)
+    return ring.verify(note)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from firmscore.i18n import t
+from firmscore.config import key_dir as config_key_dir
+from firmscore.i18n import both, t
+from firmscore.ledger.audit import Problem
+from firmscore.ledger.checkpoint import CheckpointError
+from firmscore.ledger.keys import rotate_key
 from firmscore.ledger.ledger import LEDGER_FILE, EvidenceLedger, LedgerError
+from firmscore.ledger.log import LedgerCorrupted
 from firmscore.ledger.verify import ProofError
+from firmscore.ledger.witnessing import add_witness
 from firmscore.store.home import DataHome
 
 ledger_app = typer.Typer(
@@ -29,35 +37,73 @@ def _print_note(console: Console, note: str) -> None:
     console.rule()
 
 
-def _open(home: Path | None) -> EvidenceLedger:
+def _open(home: Path | None, *, create_key: bool = True) -> EvidenceLedger:
     dh = DataHome.open(home)
     if not (dh.root / "ledger" / LEDGER_FILE).exists():  # for_home would create an empty one
         Console(stderr=True).print(f"[red]no ledger at {dh.root / 'ledger'} / 账本不存在[/red]")
         raise typer.Exit(2)
-    return EvidenceLedger.for_home(dh)
+    return EvidenceLedger.for_home(dh, create_key=create_key, say=lambda m: Console(stderr=True).print(m))
+
+
+def _kept_note(path: Path) -> str:
+    """A checkpoint note from a file: the note itself, or a score receipt (JSON) that carries one."""
+    text = path.read_text(encoding="utf-8")
+    if text.lstrip().startswith("{"):
+        doc = json.loads(text)
+        note = doc.get("checkpoint") if isinstance(doc, dict) else None
+        if not isinstance(note, str):
+            raise ValueError(f"{path} is JSON without a 'checkpoint' note")
+        return note
+    return text
+
+
+def _problem_table(problems: list[Problem]) -> Table:
+    table = Table(title=t("ledger.verify_bad", n=len(problems)))
+    for col in ("kind", "where", "中文", "English"):
+        table.add_column(col)
+    for p in problems[:200]:
+        table.add_row(p.kind, p.where, p.zh, p.en)
+    return table
+
+
+def _fail(console: Console, kind: str, where: str, key: str, **kwargs: object) -> NoReturn:
+    zh, en = both(key, **kwargs)
+    console.print(_problem_table([Problem(kind, where, zh, en)]))
+    raise typer.Exit(1)
 
 
 @ledger_app.command("verify")
 def verify(
     home: Path = HOME_OPTION,
     against: list[Path] = typer.Option(
-        [], "--against", help="A checkpoint note kept elsewhere (repeatable); the log must still match it."
+        [], "--against", help="A checkpoint note or score receipt kept elsewhere (repeatable); the log must extend it."
     ),
+    offline: bool = typer.Option(False, "--offline", help="Do not ask the configured witnesses."),
 ) -> None:
-    """Re-hash the whole ledger and name every modified, removed or reordered leaf or node. 全量校验。"""
+    """Re-hash the whole ledger, check it extends every witnessed checkpoint; name every problem. 全量校验。"""
     console = Console()
     notes = []
     for path in against:
-        if not path.is_file():
-            console.print(f"[red]checkpoint file not found / 找不到检查点文件: {path}[/red]")
-            raise typer.Exit(2)
-        notes.append(path.read_text(encoding="utf-8"))
-    with _open(home) as led:
-        size = led.size
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task(t("ledger.verifying"), total=size)
-            report = led.verify_all(progress=lambda n: bar.advance(task, n), trusted=notes)
+        try:
+            notes.append(_kept_note(path))
+        except (OSError, ValueError) as exc:
+            _fail(console, "checkpoint_unreadable", str(path), "ledger.checkpoint_invalid", size=str(path),
+                  detail=str(exc))
+    try:
+        led = _open(home, create_key=False)
+    except (CheckpointError, LedgerError, LedgerCorrupted, sqlite3.DatabaseError, OSError) as exc:
+        _fail(console, "ledger_unreadable", str(home or ""), "ledger.unreadable", detail=f"{type(exc).__name__}: {exc}")
+    with led:
+        try:
+            size = led.size
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=console, transient=True) as bar:
+                task = bar.add_task(t("ledger.verifying"), total=size)
+                report = led.verify_all(progress=lambda n: bar.advance(task, n), trusted=notes,
+                                        ask_witnesses=not offline)
+        except (CheckpointError, LedgerError, LedgerCorrupted, sqlite3.DatabaseError, ValueError) as exc:
+            _fail(console, "ledger_unreadable", str(led.key_dir), "ledger.unreadable",
+                  detail=f"{type(exc).__name__}: {exc}")
         summary = Table(title=t("ledger.verify_title"))
         summary.add_column("")
         summary.add_column("", justify="right")
@@ -66,29 +112,67 @@ def verify(
         summary.add_row("leaves re-hashed / 重算叶子", f"{report.leaves_checked:,}")
         summary.add_row("tiles checked / 校验瓦片", f"{report.tiles_checked:,}")
         summary.add_row("checkpoints verified / 验签检查点", f"{report.checkpoints_checked:,}")
+        summary.add_row("witnessed or kept checkpoints / 见证与外部检查点", f"{report.trusted_checked:,}")
+        summary.add_row("witnesses asked / 询问的见证方", ", ".join(report.witnesses) or "none / 无")
         summary.add_row("record entries / 记录索引", f"{report.records_checked:,}")
         summary.add_row("seconds / 用时(秒)", f"{report.seconds:.2f}")
         console.print(summary)
         if report.ok:
             console.print(f"[green]{t('ledger.verify_ok')}[/green]")
             return
-        problems = Table(title=t("ledger.verify_bad", n=len(report.problems)))
-        for col in ("kind", "where", "中文", "English"):
-            problems.add_column(col)
-        for p in report.problems[:200]:
-            problems.add_row(p.kind, p.where, p.zh, p.en)
-        console.print(problems)
+        console.print(_problem_table(report.problems))
         if len(report.problems) > 200:
             console.print(f"... {len(report.problems) - 200} more")
         raise typer.Exit(1)
 
 
+@ledger_app.command("init")
+def init(home: Path = HOME_OPTION) -> None:
+    """Create the ledger and its signing key (in the key folder); print the published keyring. 初始化账本。"""
+    dh = DataHome.open(home)
+    with EvidenceLedger.for_home(dh, say=lambda m: Console(stderr=True).print(m)) as led:
+        typer.echo(led.public_key())
+
+
 @ledger_app.command("checkpoint")
-def checkpoint(home: Path = HOME_OPTION) -> None:
-    """Print the latest signed checkpoint (C2SP signed-note text). 打印最新签名检查点。"""
+def checkpoint(
+    home: Path = HOME_OPTION,
+    witness: bool = typer.Option(True, "--witness/--no-witness", help="Submit it to the configured witnesses."),
+) -> None:
+    """Print the latest signed checkpoint, cosigned by the configured witnesses (C2SP signed note). 最新检查点。"""
+    console = Console()
     with _open(home) as led:
-        cp = led.checkpoint()
-        _print_note(Console(), cp.note)
+        if not witness:
+            _print_note(console, led.checkpoint().note)
+            return
+        got = led.witness()
+        _print_note(console, got.note)
+        for name, why in got.refused:
+            console.print(f"[red]{t('ledger.witness_refused', witness=name, detail=why)}[/red]", soft_wrap=True)
+        if got.refused:
+            raise typer.Exit(1)
+
+
+@ledger_app.command("witness-add")
+def witness_add(
+    url: str = typer.Argument(..., help="The witness's URL (e.g. http://127.0.0.1:8787)."),
+    key: str = typer.Argument(..., help="The witness's cosigner key (firmscore witness pubkey)."),
+    home: Path = HOME_OPTION,
+) -> None:
+    """Configure a witness for this ledger (stored in the key folder, outside the home). 添加见证方。"""
+    dh = DataHome.open(home)
+    made = add_witness(config_key_dir(dh.root), url, key)
+    Console().print(f"{made.name} @ {made.url}")
+
+
+@ledger_app.command("rotate-key")
+def rotate(home: Path = HOME_OPTION) -> None:
+    """Replace the signing key; the old public key stays published for old checkpoints. 轮换签名密钥。"""
+    with _open(home) as led:
+        size = led.size
+        old, new = rotate_key(led.key_dir, signed_up_to=size)
+    Console().print(t("ledger.key_rotated", old=old.key_id.hex(), new=new.key_id.hex(), size=size))
+    Console().print(t("ledger.witness_retrust"))
 
 
 @ledger_app.command("prove")
@@ -137,8 +221,8 @@ def prove(
 
 @ledger_app.command("pubkey")
 def pubkey(home: Path = HOME_OPTION) -> None:
-    """Print the checkpoint public key in note verifier-key format. 打印验签公钥。"""
-    with _open(home) as led:
+    """Print the published keyring (current key first) in note verifier-key format. 打印验签公钥。"""
+    with _open(home, create_key=False) as led:
         typer.echo(led.public_key())
 
 

@@ -10,7 +10,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
-from firmscore.ledger.checkpoint import NoteVerifier, SignedCheckpoint, verify_checkpoint
+from firmscore.ledger.checkpoint import Keyring, NoteVerifier, SignedCheckpoint, verify_checkpoint
 from firmscore.ledger.hasher import hash_leaf
 from firmscore.ledger.verify import verify_consistency, verify_inclusion
 
@@ -50,7 +50,7 @@ class RecordProof:
     def leaf_hash(self) -> bytes:
         return hash_leaf(self.leaf_data)
 
-    def verify(self, verifier: NoteVerifier) -> None:
+    def verify(self, verifier: NoteVerifier | Keyring) -> None:
         """Raise unless the checkpoint is signed by ``verifier`` and the leaf is included under its root."""
         cp = verify_checkpoint(self.checkpoint.note, verifier)
         verify_inclusion(self.leaf_index, cp.size, self.leaf_hash, self.path, cp.root)
@@ -106,3 +106,13 @@ class LookupResult:
     @property
     def erased(self) -> bool:
         return self.erasure is not None
+
+
+def verify_leaf_proof(
+    note: str, keyring: NoteVerifier | Keyring, leaf_index: int, leaf_data: bytes, proof: list[bytes]
+) -> SignedCheckpoint:
+    """Check a downloaded proof: ``note`` is signed by a published key and ``leaf_data`` is leaf ``leaf_index``
+    under its root. Returns the checkpoint; raises ``CheckpointError`` or ``ProofError`` otherwise."""
+    cp = verify_checkpoint(note, keyring)
+    verify_inclusion(leaf_index, cp.size, hash_leaf(leaf_data), proof, cp.root)
+    return cp

@@ -10,37 +10,44 @@ index (:mod:`~firmscore.ledger.log`), signs a checkpoint for every batch
 from __future__ import annotations
 
 import json
-import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+import rfc8785
 
-from firmscore.config import ENV_KEY_DIR as ENV_HOME_KEY_DIR
 from firmscore.config import default_home
-from firmscore.config import key_dir as home_key_dir
+from firmscore.config import key_dir as config_key_dir
 from firmscore.datamodel import RecordType
 from firmscore.i18n import both
 from firmscore.ledger import messages as _messages  # noqa: F401  (registers the ledger's messages)
 from firmscore.ledger.audit import LedgerVerifyReport, Progress, audit_log, check_trusted
-from firmscore.ledger.checkpoint import CheckpointSigner, NoteVerifier, SignedCheckpoint, parse_checkpoint
+from firmscore.ledger.checkpoint import CheckpointSigner, Keyring, NoteVerifier, SignedCheckpoint, parse_checkpoint
+from firmscore.ledger.cosignature import add_signature_lines
 from firmscore.ledger.encoding import commitment, commitment_leaf, encode_table, record_id_marker
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
+from firmscore.ledger.keys import PUBLIC_FILE, Say, load_keyring, load_signer, migrate_from_home
 from firmscore.ledger.log import MerkleLog, utc_now
 from firmscore.ledger.sealing import seal, unseal
 from firmscore.ledger.storage import open_storage
 from firmscore.ledger.storage.base import RecordRow, SqlStorage
 from firmscore.ledger.storage.sqlite import SqliteStorage
+from firmscore.ledger.witnessing import Witness, WitnessError, cosign_checkpoint, fetch_witnessed, load_witnesses
 from firmscore.store.home import DataHome
 from firmscore.store.keys import KeyRing, UnwrapError
 
-ENV_KEY_DIR = "FIRMSCORE_LEDGER_KEYS"
 LEDGER_FILE = "ledger.db"
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 class LedgerError(LookupError):
@@ -105,6 +112,22 @@ def prepare_leaves(record_type: str, table: pa.Table) -> PreparedLeaves:
     return PreparedLeaves(rt, pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA))
 
 
+def _lines_of(note: str, name: str) -> str:
+    """The signature lines of ``name`` in a note."""
+    sigs = note.split("\n\n", 1)[1] if "\n\n" in note else ""
+    return "".join(line + "\n" for line in sigs.splitlines() if line.split(" ")[1:2] == [name])
+
+
+@dataclass(frozen=True, kw_only=True)
+class WitnessedCheckpoint:
+    """The current checkpoint with the cosignatures the configured witnesses gave it."""
+
+    checkpoint: SignedCheckpoint
+    note: str
+    cosigners: list[str]
+    refused: list[tuple[str, str]]
+
+
 class EvidenceLedger:
     """Signed Merkle log of canonical records, with proofs, look-ups and crypto-shredding.
 
@@ -113,53 +136,50 @@ class EvidenceLedger:
     storage:
         The database holding the log (see :func:`firmscore.ledger.storage.open_storage`).
     key_dir:
-        Folder of the checkpoint signing key (created on first use, private key mode 0600).
+        Folder of the checkpoint signing key and published keyring (:mod:`~firmscore.ledger.keys`),
+        outside the data home; created on first use unless ``create_key`` is false.
     kek_dir:
         Folder of the key-encryption keys that wrap every sealed record's key and salt
         (:class:`~firmscore.store.keys.KeyRing`; default ``key_dir``). Never the database's folder:
         a copy of the database alone must decrypt nothing.
     """
 
-    def __init__(self, storage: SqlStorage, key_dir: Path, kek_dir: Path | None = None) -> None:
+    def __init__(
+        self, storage: SqlStorage, key_dir: Path, kek_dir: Path | None = None, *, create_key: bool = True
+    ) -> None:
         self.storage = storage
         self.key_dir = Path(key_dir)
-        self.signer = CheckpointSigner.load_or_create(self.key_dir)
+        self._signer = load_signer(self.key_dir) if create_key else None
         self.kek_dir = Path(kek_dir) if kek_dir is not None else self.key_dir
         self.keys = KeyRing.load_or_create(self.kek_dir)
         self.log = MerkleLog(storage)
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def for_home(cls, home: DataHome) -> EvidenceLedger:
-        """The ledger of a data home: SQLite file under ``<home>/ledger/``, key-encryption keys in its key folder."""
+    def for_home(cls, home: DataHome, *, create_key: bool = True, say: Say | None = None) -> EvidenceLedger:
+        """The ledger of a data home: SQLite file under ``<home>/ledger/``; signing key, keyring and
+        key-encryption keys in its key folder (:func:`firmscore.config.key_dir`), outside the home.
+
+        A signing key that an older version kept in ``<home>/ledger/`` is moved out first, with a message.
+        """
         folder = home.subdir("ledger")
-        return cls(SqliteStorage(folder / LEDGER_FILE), folder, kek_dir=home_key_dir(home.root))
+        keys = config_key_dir(home.root)
+        migrate_from_home(folder, keys, say or _warn)
+        return cls(SqliteStorage(folder / LEDGER_FILE), keys, kek_dir=keys, create_key=create_key)
 
     @classmethod
     def connect(cls, url: str, key_dir: Path | str | None = None) -> EvidenceLedger:
         """A ledger at ``sqlite:///path`` or ``postgresql://...`` (``?schema=NAME`` for its own schema).
 
-        Keys default to the SQLite file's folder, else ``$FIRMSCORE_LEDGER_KEYS``, else
-        ``<default home>/ledger``. The key-encryption keys are in ``key_dir`` when it is given, else in
-        ``$FIRMSCORE_KEY_DIR``, else in ``<SQLite folder>.keys`` (or the default home's key folder).
+        Keys (signing key, keyring, key-encryption keys) are in ``key_dir`` when it is given, else in
+        :func:`firmscore.config.key_dir` of the SQLite file's folder (``$FIRMSCORE_KEY_DIR`` or
+        ``<folder>.keys``, beside it, never in it), else of the default home.
         """
         storage = open_storage(url)
-        kek_dir: Path
-        if key_dir is not None:
-            kek_dir = Path(key_dir)
-        elif os.environ.get(ENV_HOME_KEY_DIR):
-            kek_dir = Path(os.environ[ENV_HOME_KEY_DIR])
-        elif isinstance(storage, SqliteStorage):
-            folder = storage.path.resolve().parent
-            kek_dir = folder.parent / f"{folder.name}.keys"
-        else:
-            kek_dir = home_key_dir(default_home())
         if key_dir is None:
-            if isinstance(storage, SqliteStorage):
-                key_dir = storage.path.parent
-            else:
-                key_dir = os.environ.get(ENV_KEY_DIR) or default_home() / "ledger"
-        return cls(storage, Path(key_dir), kek_dir=kek_dir)
+            base = storage.path.parent if isinstance(storage, SqliteStorage) else default_home()
+            key_dir = config_key_dir(base)
+        return cls(storage, Path(key_dir), kek_dir=Path(key_dir))
 
     def close(self) -> None:
         self.storage.close()
@@ -177,12 +197,28 @@ class EvidenceLedger:
         return self.log.size
 
     @property
+    def signer(self) -> CheckpointSigner:
+        """The private key; loaded on first use so that a verifier without it can still audit."""
+        if self._signer is None:
+            self._signer = load_signer(self.key_dir, create=False)
+        return self._signer
+
+    @property
+    def keyring(self) -> Keyring:
+        """The published keys (``checkpoint.pub`` in the key folder): what every verification uses."""
+        ring = load_keyring(self.key_dir)
+        if ring is None:
+            raise LedgerError("ledger.no_key", path=self.key_dir / PUBLIC_FILE)
+        return ring
+
+    @property
     def verifier(self) -> NoteVerifier:
-        return self.signer.verifier
+        """The current published key."""
+        return self.keyring.current
 
     def public_key(self) -> str:
-        """The checkpoint key in note verifier-key form (``name+keyhash+base64key``)."""
-        return self.verifier.encode()
+        """The published keyring in note verifier-key form (``name+keyhash+base64key``), current key first."""
+        return self.keyring.encode().rstrip("\n")
 
     # ------------------------------------------------------------------ appending
     def append_records(self, record_type: str, table: pa.Table) -> npt.NDArray[np.int64]:
@@ -252,6 +288,36 @@ class EvidenceLedger:
         first = self.log.append(datas, before_commit=write_index) if datas else self.log.size
         return np.asarray([known[rid] if o < 0 else first + o for rid, o in zip(ids, offsets, strict=True)],
                           dtype=np.int64)
+
+    def append_statements(self, kind: str, records: Sequence[dict[str, Any]]) -> npt.NDArray[np.int64]:
+        """Log documents the platform itself issues (e.g. ``kind="score"``): one clear leaf each, one batch.
+
+        Each document needs a ``record_id``; the leaf is ``RFC8785({"v": 1, "type": kind, "record": doc})``,
+        the shape of a record leaf, so the audit's record-index check covers them too. ``kind`` must not
+        be a record type.
+        """
+        if kind in {rt.value for rt in RecordType}:
+            raise ValueError(f"{kind!r} is a record type, not a statement kind")
+        ids = [str(r["record_id"]) for r in records]
+        leaves = [rfc8785.dumps({"v": 1, "type": kind, "record": r}) for r in records]
+        none: list[bytes | None] = [None] * len(ids)
+        table = pa.Table.from_arrays(
+            [pa.array(ids, pa.string()), pa.array(leaves, pa.binary()), pa.array(none, pa.binary()),
+             pa.array(none, pa.binary()), pa.array(none, pa.binary())], schema=PREPARED_SCHEMA)
+        return self.append_prepared(PreparedLeaves(kind, table))
+
+    def read_leaf(self, index: int) -> bytes | None:
+        """The bytes of leaf ``index`` as stored (``None`` when missing)."""
+        got = self.storage.read_leaf(index)
+        self.storage.end_read()
+        return got
+
+    def prove_leaf(self, index: int, tree_size: int) -> list[bytes]:
+        """Inclusion proof of leaf ``index`` in the tree of ``tree_size`` (by position, not via the record index)."""
+        self.log.refresh()
+        if not 0 <= index < tree_size <= self.log.size:
+            raise ValueError(f"leaf {index} is not in a tree of size {tree_size} (log size {self.log.size})")
+        return self.log.inclusion_proof(index, tree_size)
 
     # ------------------------------------------------------------------ checkpoints and proofs
     def checkpoint(self, tree_size: int | None = None) -> SignedCheckpoint:
@@ -366,6 +432,43 @@ class EvidenceLedger:
         assert erasure is not None
         return erasure
 
+    # ------------------------------------------------------------------ witnesses
+    @property
+    def witnesses(self) -> list[Witness]:
+        """The witnesses configured in the key folder (``witnesses.json``)."""
+        return load_witnesses(self.key_dir)
+
+    def witness(self) -> WitnessedCheckpoint:
+        """Submit the current checkpoint to every configured witness; the note with every cosignature.
+
+        A witness that refuses or cannot be reached is reported in ``refused`` (the note then lacks
+        its cosignature); nothing is retried later automatically.
+        """
+        cp = self.checkpoint()
+        note, cosigners, refused = cp.note, [], []
+        for w in self.witnesses:
+            try:
+                got = cosign_checkpoint(self, w)
+            except WitnessError as exc:
+                refused.append((w.name, str(exc)))
+                continue
+            note = add_signature_lines(note, _lines_of(got, w.name))
+            cosigners.append(w.name)
+        return WitnessedCheckpoint(checkpoint=cp, note=note, cosigners=cosigners, refused=refused)
+
+    def cosigned_checkpoint(self) -> str | None:
+        """The newest checkpoint any witness cosigned, with every cosignature kept for that size."""
+        rows = self.storage.iter_cosigned()
+        self.storage.end_read()
+        if not rows:
+            return None
+        size = rows[-1][0]
+        at = [(w, n) for s, w, n in rows if s == size]
+        note = at[0][1]
+        for w, n in at[1:]:
+            note = add_signature_lines(note, _lines_of(n, w))
+        return note
+
     def rewrap_keys(self, progress: Progress | None = None) -> int:
         """Re-wrap every stored record key and salt under the current KEK (after :meth:`KeyRing.rotate`).
 
@@ -395,15 +498,34 @@ class EvidenceLedger:
         return done
 
     # ------------------------------------------------------------------ verification
-    def verify_all(self, progress: Progress | None = None, trusted: Sequence[str] = ()) -> LedgerVerifyReport:
+    def verify_all(
+        self, progress: Progress | None = None, trusted: Sequence[str] = (), *, ask_witnesses: bool = True
+    ) -> LedgerVerifyReport:
         """Re-hash the whole store and name every leaf, node, root, checkpoint or record entry that is wrong.
 
-        ``trusted`` are checkpoint notes kept outside the database (by clients, witnesses, score
-        receipts); each must still match the stored log, which catches truncation of the log.
+        ``trusted`` are checkpoint notes kept outside the database (by clients, score receipts);
+        with ``ask_witnesses`` every checkpoint each configured witness cosigned is fetched from it.
+        The stored log must extend each of them (a consistency proof from its size to the current
+        tree), which catches truncation, forks and rewrites even when every local checkpoint was
+        deleted and the database re-signed.
         """
-        report = audit_log(self.storage, self.verifier, progress)
+        ring = self.keyring
+        report = audit_log(self.storage, ring, progress)
         for note in trusted:
-            check_trusted(self.storage, self.verifier, note, report)
+            check_trusted(self.storage, ring, note, report)
+        for _size, name, note in self.storage.iter_cosigned():
+            check_trusted(self.storage, ring, note, report, source=f"cosigned:{name}")
+        if ask_witnesses:
+            for w in self.witnesses:
+                report.witnesses.append(w.name)
+                try:
+                    notes = fetch_witnessed(w, ring.name)
+                except WitnessError as exc:
+                    report.add("witness_unreachable", w.name, "ledger.witness_unreachable", witness=w.name,
+                               detail=str(exc))
+                    continue
+                for note in notes:
+                    check_trusted(self.storage, ring, note, report, source=w.name, cosigner=w.key)
         self._check_records(report)
         self.storage.end_read()
         return report

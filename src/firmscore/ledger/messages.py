@@ -40,8 +40,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "root at size {size} does not match the recorded one",
     ),
     "ledger.log_truncated": (
-        "账本只有 {size} 个叶子, 但可信检查点显示曾有 {trusted} 个",
-        "the log has {size} leaves but a trusted checkpoint shows {trusted}",
+        "账本只有 {size} 个叶子, 但 {source} 保存的检查点显示曾有 {trusted} 个 (账本被截断)",
+        "the log has {size} leaves but a checkpoint kept by {source} shows {trusted} (the log was cut back)",
+    ),
+    "ledger.log_forked": (
+        "当前账本 (规模 {now}) 不是 {source} 保存的规模 {size} 检查点的延续: 账本被改写或分叉",
+        "the log (size {now}) does not extend the checkpoint at size {size} kept by {source}: "
+        "it was rewritten or forked",
+    ),
+    "ledger.witness_unreachable": (
+        "无法从见证方 {witness} 读取其联署的检查点: {detail}",
+        "cannot read the checkpoints witness {witness} cosigned: {detail}",
+    ),
+    "ledger.witness_refused": (
+        "见证方 {witness} 拒绝联署: {detail}",
+        "witness {witness} refused to cosign: {detail}",
+    ),
+    "ledger.key_rotated": (
+        "签名密钥已轮换: {old} (签至规模 {size}) → {new}; 旧公钥仍保留在公钥环中",
+        "signing key rotated: {old} (signed up to size {size}) -> {new}; the old public key stays in the keyring",
+    ),
+    "ledger.witness_retrust": (
+        "请把新的公钥环交给每个见证方 (firmscore witness trust FILE)",
+        "give the new keyring to every witness (firmscore witness trust FILE)",
+    ),
+    "ledger.unreadable": ("账本无法读取: {detail}", "the ledger cannot be read: {detail}"),
+    "ledger.checkpoint_removed": (
+        "规模 {size} 的树状态没有签名检查点 (检查点被删除)",
+        "the tree state at size {size} has no signed checkpoint (the checkpoint was deleted)",
     ),
     "ledger.state_removed": ("规模 {size} 的树状态缺失", "tree state at size {size} is missing"),
     "ledger.checkpoint_invalid": (
@@ -62,6 +88,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ledger.proof_ok": ("证明有效", "proof verifies"),
     "ledger.proof_bad": ("证明无效: {detail}", "proof does NOT verify: {detail}"),
     "ledger.verifying": ("正在校验账本", "verifying the ledger"),
+    "ledger.key_moved": (
+        "检查点签名私钥已从数据目录 {home} 移出到 {keys} (私钥不得与数据放在一起)",
+        "the checkpoint signing key was moved out of the data home, {home} -> {keys} (keys never live with the data)",
+    ),
+    "ledger.key_conflict": (
+        "数据目录中的旧签名私钥 {home} 与密钥目录中的 {keys} 不同, 请人工核对",
+        "the old signing key in the data home {home} differs from {keys} in the key folder; reconcile them by hand",
+    ),
+    "ledger.no_key": (
+        "没有已发布的检查点公钥 ({path}), 无法验证签名",
+        "no published checkpoint key ({path}): signatures cannot be verified",
+    ),
 }
 
 i18n.register(MESSAGES)

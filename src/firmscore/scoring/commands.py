@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from firmscore.cli_options import parse_date
+from firmscore.ledger.checkpoint import Keyring
 from firmscore.scoring import read_scores, score_enterprises, train_model, validate_model, verify_score
 from firmscore.store.home import DataHome
 
@@ -85,16 +86,25 @@ def verify_score_cmd(
     enterprise_id: str = typer.Argument(..., help="Enterprise id (unified social credit code)."),
     as_of: str = typer.Option(None, "--as-of", help="Date of the score (default: the latest scored)."),
     home: Path = HOME,
+    keyring: Path = typer.Option(None, "--keyring", help="The ledger's published keyring (default: the key folder's)."),
 ) -> None:
     """Re-prove each record behind a score and recompute it bit for bit. 验证评分。"""
     console = Console()
-    res = verify_score(DataHome.open(home), enterprise_id, parse_date(as_of) if as_of else None)
+    ring = None
+    if keyring is not None:
+        try:
+            ring = Keyring.parse(keyring.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            console.print(f"[red]keyring unreadable / 公钥环无法读取: {keyring}: {exc}[/red]")
+            raise typer.Exit(2) from exc
+    res = verify_score(DataHome.open(home), enterprise_id, parse_date(as_of) if as_of else None, keyring=ring)
     t = Table(title=f"verify-score {enterprise_id} @ {res.as_of}")
     t.add_column("check")
     t.add_column("")
     t.add_column("结果 / result")
     for c in res.checks:
-        t.add_row(c["check"], "[green]✓[/green]" if c["ok"] else "[red]✗[/red]", f"{c['zh']}\n{c['en']}")
+        mark = "[green]✓[/green]" if c["ok"] else ("[yellow]–[/yellow]" if c["skipped"] else "[red]✗[/red]")
+        t.add_row(c["check"], mark, f"{c['zh']}\n{c['en']}")
     console.print(t)
     if not res.ok:
         raise typer.Exit(1)

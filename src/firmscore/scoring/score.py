@@ -1,8 +1,9 @@
 """``score_enterprises``: every firm's score, grade, PD, sub-scores, reasons with evidence, receipt.
 
-The receipt of a score names the signed ledger checkpoint it was computed against, the leaf
-indexes of every record its card features read, and the model's content hash: with these anyone
-can re-prove the evidence and recompute the score (:func:`firmscore.scoring.verify_score`).
+Every score is logged as a leaf of the ledger (:mod:`firmscore.scoring.receipt`): firm, as-of,
+model id, feature hash, the leaf indexes of every record its card features read, and the results.
+The run's receipt carries the checkpoint over those leaves, signed and cosigned by the witnesses;
+with it anyone can re-prove the evidence and recompute the score (:func:`firmscore.scoring.verify_score`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from firmscore.ledger import EvidenceLedger
 from firmscore.scoring.bundle import ModelBundle, current_model
 from firmscore.scoring.data import feature_frame, feature_metadata
 from firmscore.scoring.evidence import install_evidence
+from firmscore.scoring.receipt import log_scores
 from firmscore.store.home import DataHome
 from firmscore.trust import compute_trust, write_trust
 
@@ -112,9 +114,6 @@ def score_enterprises(
     out["reasons"] = _reasons_json(reasons, X.index, reason_evidence)
 
     with EvidenceLedger.for_home(home) as ledger:
-        checkpoint = ledger.checkpoint() if ledger.size else None
-        note = checkpoint.note if checkpoint else None
-        public_key = ledger.public_key()
         rids = used.column("record_id").to_pylist()
         leaf_of = ledger.leaf_indexes(sorted(set(rids))) if rids else {}
     leaves = np.array([leaf_of.get(r, -1) for r in rids], dtype=np.int64)
@@ -133,7 +132,14 @@ def score_enterprises(
     out = out.join(tf, how="left")
     out["model_id"] = bundle.model_id
     out["as_of"] = as_of
-    out["checkpoint_size"] = checkpoint.size if checkpoint else 0
+
+    say("logging the scores in the ledger / 评分上链")
+    with EvidenceLedger.for_home(home) as ledger:
+        out["score_leaf"] = log_scores(ledger, out, X, bundle.card.feature_names, bundle.model_id, as_of)
+        witnessed = ledger.witness()  # the checkpoint over every score leaf, cosigned by the witnesses
+        public_key = ledger.public_key()
+    note = witnessed.note
+    out["checkpoint_size"] = witnessed.checkpoint.size
     out.index.name = "enterprise_id"
 
     d = scores_dir(home, as_of)
@@ -145,6 +151,8 @@ def score_enterprises(
         "model_id": bundle.model_id,
         "graph_artifact_id": (feature_meta.get("graph_artifact") or {}).get("artifact_id"),
         "checkpoint": note,
+        "cosigned_by": witnessed.cosigners,
+        "witnesses_refused": [{"witness": w, "detail": d} for w, d in witnessed.refused],
         "ledger_public_key": public_key,
         "records_cited": len(rids),
         "records_not_in_ledger": unlogged,

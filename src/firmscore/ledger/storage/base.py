@@ -23,6 +23,11 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "ledger_tombstones",
     "ledger_checkpoints",
 )
+#: Append-only tables added after the first schema, created on open when an older database lacks them.
+ADDED_TABLES: dict[str, str] = {
+    "ledger_cosigned": "CREATE TABLE ledger_cosigned (tree_size {i} NOT NULL, witness TEXT NOT NULL, "
+    "note TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (tree_size, witness))",
+}
 #: Tables whose rows may be deleted (erasure) but never updated.
 SHREDDABLE_TABLES: tuple[str, ...] = ("ledger_record_keys", "ledger_sealed_content")
 
@@ -80,7 +85,9 @@ class SqlStorage:
     def table_exists(self, name: str) -> bool:
         raise NotImplementedError
 
-    def trigger_statements(self) -> list[str]:
+    def trigger_statements(
+        self, append_only: Sequence[str] = APPEND_ONLY_TABLES, shreddable: Sequence[str] = SHREDDABLE_TABLES
+    ) -> list[str]:
         raise NotImplementedError
 
     def begin(self) -> None:
@@ -107,12 +114,17 @@ class SqlStorage:
         ]
 
     def create_schema(self) -> None:
-        """Create tables and append-only triggers once (idempotent)."""
-        if self.table_exists("ledger_bundles"):
-            return
-        with self.transaction() as cur:
-            for stmt in [*self.schema_statements(), *self.trigger_statements()]:
-                cur.execute(stmt)
+        """Create tables and append-only triggers once (idempotent); add tables newer than the database."""
+        if not self.table_exists("ledger_bundles"):
+            with self.transaction() as cur:
+                for stmt in [*self.schema_statements(), *self.trigger_statements()]:
+                    cur.execute(stmt)
+        for name, create in ADDED_TABLES.items():
+            if not self.table_exists(name):
+                with self.transaction() as cur:
+                    cur.execute(create.format(i=self.bigint_type, b=self.blob_type))
+                    for stmt in self.trigger_statements(append_only=(name,), shreddable=()):
+                        cur.execute(stmt)
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -387,6 +399,19 @@ class SqlStorage:
     def iter_checkpoints(self) -> Iterator[tuple[int, str]]:
         for s, n in self._all("SELECT tree_size, note FROM ledger_checkpoints ORDER BY tree_size"):
             yield int(s), str(n)
+
+    # ------------------------------------------------------------------ cosigned checkpoints
+    def insert_cosigned(self, size: int, witness: str, note: str, created_at: str) -> None:
+        """Keep a checkpoint as a witness cosigned it (the witness keeps its own copy too)."""
+        self._many(
+            "INSERT INTO ledger_cosigned (tree_size, witness, note, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING", [(size, witness, note, created_at)]
+        )
+
+    def iter_cosigned(self) -> list[tuple[int, str, str]]:
+        """(tree size, witness name, cosigned note), oldest first."""
+        rows = self._all("SELECT tree_size, witness, note FROM ledger_cosigned ORDER BY tree_size, witness")
+        return [(int(s), str(w), str(n)) for s, w, n in rows]
 
     def close(self) -> None:
         self.conn.close()

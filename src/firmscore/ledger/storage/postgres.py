@@ -53,12 +53,14 @@ class PostgresStorage(SqlStorage):
         self.conn.commit()
         return row is not None and row[0] is not None
 
-    def trigger_statements(self) -> list[str]:
+    def trigger_statements(
+        self, append_only: Sequence[str] = APPEND_ONLY_TABLES, shreddable: Sequence[str] = SHREDDABLE_TABLES
+    ) -> list[str]:
         out = [
             "CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
         ]
-        for table in APPEND_ONLY_TABLES:
+        for table in append_only:
             out.append(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()"
@@ -67,7 +69,7 @@ class PostgresStorage(SqlStorage):
                 f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()"
             )
-        for table in SHREDDABLE_TABLES:
+        for table in shreddable:
             out.append(
                 f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from firmscore.ledger.storage.base import APPEND_ONLY_TABLES, SHREDDABLE_TABLES, SqlStorage
@@ -48,15 +49,17 @@ class SqliteStorage(SqlStorage):
         row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
         return row is not None
 
-    def trigger_statements(self) -> list[str]:
+    def trigger_statements(
+        self, append_only: Sequence[str] = APPEND_ONLY_TABLES, shreddable: Sequence[str] = SHREDDABLE_TABLES
+    ) -> list[str]:
         out = []
-        for table in APPEND_ONLY_TABLES:
+        for table in append_only:
             for op in ("UPDATE", "DELETE"):
                 out.append(
                     f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
                 )
-        for table in SHREDDABLE_TABLES:
+        for table in shreddable:
             out.append(
                 f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} rows may be erased but never changed'); END"
