@@ -1,0 +1,65 @@
+"""The real datasets of the benchmark with their fixed folds (written into the benchmark page).
+
+* polish ``1year.arff``: stratified 5-fold, shuffled with seed 0;
+* slovak: train on the earlier evaluation years, test on the last one;
+* cumcm2020c: the 123 rated firms, features from the raw invoices through ingestion and the feature
+  catalog (:mod:`firmscore.benchmark.cumcm`: no grade, default or graph feature), repeated stratified
+  5-fold (3 repeats, seed 0); each firm's PD is the mean of its 3 out-of-fold predictions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+
+from firmscore.benchmark.cumcm import load_cumcm
+from firmscore.benchmark.models import Fold
+from firmscore.model.public_data import load_polish, load_slovak
+from firmscore.store.home import DataHome
+
+SEED = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class BenchDataset:
+    name: str
+    X: pd.DataFrame
+    y: npt.NDArray[np.int64]
+    folds: list[Fold]
+    protocol: str
+
+    @property
+    def bad_rate(self) -> float:
+        return float(self.y.mean())
+
+
+def polish(datasets: Path) -> BenchDataset:
+    d = load_polish(datasets / "polish" / "1year.arff")
+    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED).split(d.X, d.y))
+    return BenchDataset(name="polish 1year", X=d.X, y=np.asarray(d.y, dtype=np.int64), folds=folds,
+                        protocol="stratified 5-fold, shuffle seed 0")
+
+
+def slovak(datasets: Path) -> BenchDataset:
+    d = load_slovak(datasets / "slovak")
+    assert d.groups is not None
+    year = d.groups["year"].to_numpy()
+    last = int(year.max())
+    train, test = np.flatnonzero(year < last), np.flatnonzero(year == last)
+    return BenchDataset(name="slovak", X=d.X, y=np.asarray(d.y, dtype=np.int64), folds=[(train, test)],
+                        protocol=f"train {int(year.min())}–{last - 1}, test {last}")
+
+
+def cumcm2020c(home: DataHome, datasets: Path) -> BenchDataset:
+    t = load_cumcm(home, datasets / "cumcm2020c")
+    X = t.X.loc[t.rated]
+    y = t.y()
+    folds = list(RepeatedStratifiedKFold(n_splits=5, n_repeats=3, random_state=SEED).split(X, y))
+    return BenchDataset(name="cumcm2020c", X=X, y=y, folds=folds,
+                        protocol=f"123 rated firms, {X.shape[1]} invoice features (no grade/default/graph), "
+                                 "repeated stratified 5-fold × 3, seed 0")
