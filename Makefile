@@ -6,7 +6,7 @@ HOME_DIR ?= ./firmscore-data
 DEMO_N ?= 20000
 SEED   ?= 7
 
-.PHONY: venv demo test lint typecheck check clean
+.PHONY: venv demo serve test lint typecheck check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ venv: $(VENV)/.installed
 
 demo: venv
 	bash scripts/demo.sh $(VENV) $(HOME_DIR) $(DEMO_N) $(SEED)
+
+# The credit service on the demo home (run `make demo` first); prints the URL and fresh demo credentials.
+serve: venv
+	$(PY) scripts/service_demo.py $(HOME_DIR) --serve --port $${SERVICE_PORT:-8700}
 
 test: venv
 	$(PY) -m pytest -n 2 --dist loadgroup -q tests

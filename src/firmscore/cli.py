@@ -31,9 +31,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.graph.commands",
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
+    "firmscore.service.commands",
     "firmscore.decide.commands",
     "firmscore.benchmark.commands",
     "firmscore.admin.commands",
+    "firmscore.federate.commands",
 )
 
 

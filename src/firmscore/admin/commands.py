@@ -12,7 +12,7 @@ from rich.table import Table
 from firmscore.admin import messages as _messages  # noqa: F401  (registers the admin messages)
 from firmscore.admin.erase import erase_records
 from firmscore.admin.secure import rotate_kek, secure_home
-from firmscore.cli_options import parse_date
+from firmscore.cli_options import parse_date, writing
 from firmscore.datamodel.pii import FieldCipher
 from firmscore.i18n import t
 from firmscore.ledger.ledger import LEDGER_FILE, LedgerError
@@ -48,7 +48,8 @@ def erase(
     dh = _home_with_ledger(home)
     console = Console()
     try:
-        with console.status(t("admin.erased", n=len(record_ids), rule=rule, date=on_date)) as status:
+        busy = t("admin.erased", n=len(record_ids), rule=rule, date=on_date)
+        with writing(dh, "erase"), console.status(busy) as status:
             report = erase_records(dh, record_ids, rule, on_date, recompute=recompute,
                                    say=lambda s: status.update(s))
     except LedgerError as exc:

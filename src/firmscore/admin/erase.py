@@ -32,6 +32,7 @@ from firmscore.ledger.ledger import LedgerError
 from firmscore.scoring import score_enterprises
 from firmscore.store.erasure import remove_records
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 Say = Callable[[str], None]
 
@@ -78,6 +79,7 @@ def recompute_outputs(home: DataHome, say: Say | None = None) -> list[str]:
     return done
 
 
+@holds_writer_lock("erase")
 def erase_records(
     home: DataHome, record_ids: Sequence[str], rule: str, on_date: dt.date | str, *, recompute: bool = True,
     say: Say | None = None,

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from firmscore.cli_options import writing
 from firmscore.features import messages as _messages  # noqa: F401  (registers bilingual messages)
 from firmscore.features.catalog import SQL_FEATURES, all_features, get_feature
 from firmscore.features.compute import compute_features, read_features, write_features
@@ -114,10 +115,11 @@ def features(
         return
     dh = _home(home, console)
     day = _date(as_of, console)
-    if report:
-        _report(dh, day, horizon, console)
-        return
-    _compute(dh, day, memory_limit, threads, console, builtin_only)
+    with writing(dh, "features"):
+        if report:
+            _report(dh, day, horizon, console)
+            return
+        _compute(dh, day, memory_limit, threads, console, builtin_only)
 
 
 def labels(
@@ -132,12 +134,13 @@ def labels(
     console = Console()
     dh = _home(home, console)
     day = _date(as_of, console)
-    try:
-        table = build_labels(dh, day, horizon, trigger)
-    except ValueError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
-    path = write_labels(dh, day, horizon, table, trigger)
+    with writing(dh, "labels"):
+        try:
+            table = build_labels(dh, day, horizon, trigger)
+        except ValueError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+        path = write_labels(dh, day, horizon, table, trigger)
     n = table.num_rows
     defaults = sum(table.column("default_flag").to_pylist())
     console.print(t("labels.written", rows=n, defaults=defaults, rate=defaults / n if n else 0.0, path=path))

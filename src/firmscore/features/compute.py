@@ -29,7 +29,9 @@ from firmscore.features.catalog import all_features, catalog_version
 from firmscore.features.compile import block_query, event_type_filter, graph_query, prelude_views
 from firmscore.features.spec import FeatureSpec
 from firmscore.graph.artifact import GraphArtifact, ensure_graph_artifact, read_graph_rows
+from firmscore.store.atomic import atomic_dir, write_json, write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 #: progress(step label, steps done, steps total)
 Progress = Callable[[str, int, int], None]
@@ -309,14 +311,14 @@ def features_dir(home: DataHome, as_of: dt.date) -> Path:
     return home.root / "features" / f"as_of={as_of.isoformat()}"
 
 
+@holds_writer_lock("features")
 def write_features(home: DataHome, matrix: FeatureMatrix) -> Path:
     """Write ``features.parquet`` and ``features.json`` (metadata); return the parquet path."""
     out = features_dir(home, matrix.as_of)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "features.parquet"
-    pq.write_table(matrix.table, path, compression="zstd")
-    (out / "features.json").write_text(json.dumps(matrix.metadata, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    with atomic_dir(out) as tmp:  # matrix and metadata are replaced together
+        write_parquet(tmp / "features.parquet", matrix.table, compression="zstd")
+        write_json(tmp / "features.json", matrix.metadata, indent=2)
+    return out / "features.parquet"
 
 
 def read_features(home: DataHome, as_of: dt.date) -> tuple[pa.Table, dict[str, Any]]:

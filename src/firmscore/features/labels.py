@@ -9,7 +9,6 @@ labelled (a firm already cancelled on D cannot "default" later).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +22,9 @@ from firmscore.engines import Engine, open_engine
 from firmscore.engines.point_in_time import as_of_literal
 from firmscore.features.blocks import FAILED_STATUSES
 from firmscore.features.compute import install_prelude
+from firmscore.store.atomic import atomic_dir, write_json, write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 #: trigger name → (SQL predicate on events, 中文, English)
 TRIGGERS: dict[str, tuple[str, str, str]] = {
@@ -136,13 +137,12 @@ def labels_dir(home: DataHome, as_of: dt.date, horizon: str) -> Path:
     return home.root / "labels" / f"as_of={as_of.isoformat()}" / f"horizon={horizon}"
 
 
+@holds_writer_lock("labels")
 def write_labels(home: DataHome, as_of: dt.date, horizon: str, table: pa.Table,
                  triggers: Sequence[str] = DEFAULT_TRIGGERS) -> Path:
     """Write ``labels.parquet`` and ``labels.json`` (triggers, window, default rate)."""
     out = labels_dir(home, as_of, horizon)
-    out.mkdir(parents=True, exist_ok=True)
     path = out / "labels.parquet"
-    pq.write_table(table, path)
     n = table.num_rows
     defaults = int(pc.sum(table.column("default_flag")).as_py() or 0)
     meta = {
@@ -154,7 +154,9 @@ def write_labels(home: DataHome, as_of: dt.date, horizon: str, table: pa.Table,
         "defaults": defaults,
         "default_rate": defaults / n if n else 0.0,
     }
-    (out / "labels.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    with atomic_dir(out) as tmp:  # labels and their metadata are replaced together
+        write_parquet(tmp / "labels.parquet", table)
+        write_json(tmp / "labels.json", meta, indent=2)
     return path
 
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +37,9 @@ from firmscore.graph.build import RelationGraph
 from firmscore.graph.contagion import ContagionModel
 from firmscore.graph.features import GraphAnalysis, analyse_home
 from firmscore.i18n import t
+from firmscore.store.atomic import atomic_dir, write_parquet, write_text
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 FORMAT_VERSION = 1
 DATA_FILE = "relationship.parquet"
@@ -175,19 +175,7 @@ class GraphArtifact:
                 "calibrated_from": m["model"]["calibrated_from"]}
 
 
-def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder, then rename (a reader never sees half a file)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
+@holds_writer_lock("graph")
 def write_graph_artifact(home: DataHome, analysis: GraphAnalysis, *, as_of: dt.date,
                          calibrated_from: dt.date | None = None,
                          fingerprint: dict[str, Any] | None = None) -> GraphArtifact:
@@ -197,12 +185,19 @@ def write_graph_artifact(home: DataHome, analysis: GraphAnalysis, *, as_of: dt.d
     added during the build make the artifact stale rather than silently covered).
     """
     out = artifact_dir(home, as_of)
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
     table = analysis.table()
     table = table.take(pa.compute.sort_indices(table, [("enterprise_id", "ascending")]))
-    data = out / DATA_FILE
-    _write_atomic(data, lambda p: pq.write_table(table, p, compression="zstd", row_group_size=ROW_GROUP_ROWS,
-                                                 write_statistics=True))
+    with atomic_dir(out) as staged:  # the data and the manifest that seals it are replaced together
+        write_parquet(staged / DATA_FILE, table, compression="zstd", row_group_size=ROW_GROUP_ROWS,
+                      write_statistics=True)
+        manifest = _manifest(home, analysis, table, staged / DATA_FILE, as_of, calibrated_from, fingerprint)
+        write_text(staged / MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+    return GraphArtifact(directory=out, manifest=manifest)
+
+
+def _manifest(home: DataHome, analysis: GraphAnalysis, table: pa.Table, data: Path, as_of: dt.date,
+              calibrated_from: dt.date | None, fingerprint: dict[str, Any] | None) -> dict[str, Any]:
+    """The sealed manifest of a written data file."""
     g = analysis.graph
     manifest: dict[str, Any] = {
         "format": FORMAT_VERSION,
@@ -219,9 +214,7 @@ def write_graph_artifact(home: DataHome, analysis: GraphAnalysis, *, as_of: dt.d
                   "converged": bool(analysis.model.converged_)},
     }
     manifest["artifact_id"] = seal(manifest)
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
-    _write_atomic(out / MANIFEST_FILE, lambda p: p.write_text(text, encoding="utf-8"))
-    return GraphArtifact(directory=out, manifest=manifest)
+    return manifest
 
 
 def build_graph_artifact(home: DataHome, as_of: dt.date, *, model: ContagionModel | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import firmscore.graph.messages  # noqa: F401  (registers the messages)
-from firmscore.cli_options import parse_date
+from firmscore.cli_options import parse_date, writing
 from firmscore.graph.artifact import GraphArtifactError, build_graph_artifact, open_graph_artifact
 from firmscore.graph.calibrate import calibrate_on_home
 from firmscore.graph.contagion import ContagionModel
@@ -93,7 +94,8 @@ def graph(
         except GraphArtifactError:
             model = None
     calibrated_from = parse_date(calibrate_from) if calibrate_from else None
-    analysis = _build(dh, day, model, calibrated_from, console, write=not explain_id)
+    with writing(dh, "graph") if not explain_id else contextlib.nullcontext():
+        analysis = _build(dh, day, model, calibrated_from, console, write=not explain_id)
     if explain_id:
         try:
             own, pd, statements = explain(analysis, explain_id, top=top)

@@ -17,6 +17,7 @@ from firmscore.ingest.pipeline import FileReport, IngestReport, ProgressFn, inge
 from firmscore.ingest.sources import Plan, plan
 from firmscore.ledger import EvidenceLedger
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 __all__ = [
     "FileReport",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 
+@holds_writer_lock("ingest")
 def ingest_paths(
     home: DataHome | Path | str,
     paths: list[Path] | list[str],

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from firmscore.cli_options import writing
 from firmscore.i18n import t
 from firmscore.ingest import IngestReport, MappingError, ingest_paths
 from firmscore.store.home import DataHome
@@ -57,8 +58,8 @@ def ingest_cmd(
     console = Console()
     dh = DataHome.open(home)
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as progress:
+        with writing(dh, "ingest"), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                             TimeElapsedColumn(), console=console, transient=True) as progress:
             tasks: dict[str, TaskID] = {}
 
             def tick(phase: str, n: int, total: int | None) -> None:

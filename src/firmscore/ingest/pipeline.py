@@ -55,7 +55,9 @@ from firmscore.ingest.readers import read_chunks
 from firmscore.ingest.sources import Plan
 from firmscore.ingest.staging import ScratchWriter, positions
 from firmscore.ledger import EvidenceLedger, PreparedLeaves, prepare_leaves
+from firmscore.store.batches import QUARANTINE, PendingBatch, begin_batch
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 from firmscore.store.quarantine import write_quarantine
 
 #: ``progress(phase, advance, total)``: phases "read" (rows; total unknown), "dedupe" (staged rows)
@@ -202,9 +204,10 @@ class _Run:
             self.q_part += 1
             self.q_rows = []
 
-    def commit_quarantine(self) -> None:
-        for k, path in enumerate(sorted((self.stage / "_quarantine").glob("*.parquet"))):
-            self.home.append_quarantine(pq.read_table(path), self.batch_id, k)
+    def quarantine_parts(self) -> list[tuple[str, Path, Path]]:
+        """The staged quarantine files and where they go in the home when the batch commits."""
+        return [(QUARANTINE, path, self.home.quarantine_dir / f"{self.batch_id}-{k:05d}.parquet")
+                for k, path in enumerate(sorted((self.stage / "_quarantine").glob("*.parquet")))]
 
     # ------------------------------------------------------------ conversion
     def convert_block(self, block: _Block, mapping: Mapping, file_names: list[str]) -> None:
@@ -315,6 +318,7 @@ def _only_if(out: OutputSpec, frame: pd.DataFrame) -> np.ndarray:
     raise MappingError("only_if needs 'in' or 'not_in'")
 
 
+@holds_writer_lock("ingest")
 def ingest(
     home: DataHome,
     plan: Plan,
@@ -346,6 +350,8 @@ def ingest(
     now = datetime.now(UTC)
     run = _Run(home, batch_id, crypto, now)
     report = IngestReport(batch_id=batch_id, source=source, unmatched=[str(p) for p in plan.unmatched])
+    batch: PendingBatch | None = None
+    committed = False
     try:
         file_names = [str(pf.path) for pf in plan.files]
         report.files.extend(FileReport(file=str(pf.path), mapping=pf.mapping.name) for pf in plan.files)
@@ -372,11 +378,14 @@ def ingest(
                     _merge(report, run, res, progress, file_names, staged, from_worker=False)
             run.flush_quarantine()
             _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit, progress)
-            _commit(run, report, on_store, ledger, pool, workers, progress)
+            batch = _commit(run, report, on_store, ledger, pool, workers, progress)
+        report.elapsed_s = time.perf_counter() - started
+        batch.commit(report.as_dict())
+        committed = True
     finally:
-        shutil.rmtree(run.stage, ignore_errors=True)
-    report.elapsed_s = time.perf_counter() - started
-    home.log_batch(report.as_dict())
+        # a batch that failed once pending keeps its staging: the next writer's recovery completes it
+        if batch is None or committed:
+            shutil.rmtree(run.stage, ignore_errors=True)
     home.refresh_catalog()
     return report
 
@@ -532,20 +541,23 @@ def _merge(report: IngestReport, run: _Run, res: _TaskResult, progress: Progress
 
 def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.Table], Any] | None,
             ledger: EvidenceLedger | None, pool: ProcessPoolExecutor | None, workers: int,
-            progress: ProgressFn | None = None) -> None:
-    """Log the batch's new records in the ledger (and hand them to ``on_store``), then move them into the home.
+            progress: ProgressFn | None = None) -> PendingBatch:
+    """Log the batch as pending, its new records in the ledger (and hand them to ``on_store``), then move them.
 
-    Nothing of a batch reaches the home before every record type has been deduplicated, so a
-    failure midway leaves the home as it was. The ledger sees the records first: a record in the
-    store is then always provable (a crash between the two leaves at worst a logged record that a
-    re-run stores, and the ledger skips record ids it already holds). Leaves are encoded and sealed
-    by the workers, a few row groups ahead, and appended here in stored order.
+    Nothing of a batch reaches the home before every record type has been deduplicated and the
+    batch is logged pending (:mod:`firmscore.store.batches`): a kill before that leaves the home
+    and the ledger as they were; a kill after it is completed by recovery on the next start. The
+    ledger sees the records first: a record in the store is then always provable. Leaves are
+    encoded and sealed by the workers, a few row groups ahead, and appended here in stored order.
     """
     parts: list[tuple[RecordType, Path]] = []
     for rt in RecordType:
         src = run.stage / "_out" / rt.value
         if src.exists():
             parts.extend((rt, path) for path in sorted(src.glob("*.parquet")))
+    moves = [(rt.value, path, run.home.table_dir(rt) / path.name) for rt, path in parts]
+    batch = begin_batch(run.home, run.batch_id, moves + run.quarantine_parts(), ledger=ledger is not None,
+                        summary=report.as_dict())
     if ledger is not None:
         metas = [pq.ParquetFile(path).metadata for _, path in parts]
         slices = [(rt, str(path), g)
@@ -559,14 +571,12 @@ def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.
             report.leaves[rt.value] = report.leaves.get(rt.value, 0) + prepared.table.num_rows
             if progress:
                 progress("ledger", prepared.table.num_rows, total)
+        batch.logged()
     if on_store is not None:
         for rt, path in parts:
             on_store(rt, pq.read_table(path))
-    for rt, path in parts:
-        dst = run.home.table_dir(rt)
-        dst.mkdir(parents=True, exist_ok=True)
-        path.replace(dst / path.name)
-    run.commit_quarantine()
+    batch.move()
+    return batch
 
 
 def _prepare_slice(rt: RecordType, path: str, row_group: int) -> PreparedLeaves:

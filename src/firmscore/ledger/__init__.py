@@ -16,6 +16,7 @@ from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult
 from firmscore.ledger.hasher import hash_children, hash_leaf
 from firmscore.ledger.ledger import EvidenceLedger, LedgerError, PreparedLeaves, prepare_leaves
 from firmscore.ledger.log import MerkleLog
+from firmscore.ledger.recovery import log_parts  # registers how recovery completes a batch's ledger step
 from firmscore.ledger.verify import ProofError, verify_consistency, verify_inclusion
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "SignedCheckpoint",
     "hash_children",
     "hash_leaf",
+    "log_parts",
     "prepare_leaves",
     "verify_checkpoint",
     "verify_consistency",

@@ -283,7 +283,7 @@ def check_trusted(
     try:
         cp = verify_checkpoint(note, verifier)
     except CheckpointError as exc:  # kept by a witness or a client, yet no published key signed it: keys swapped
-        report.add("checkpoint_invalid", source, "ledger.checkpoint_invalid", size=source, detail=str(exc))
+        report.add("checkpoint_invalid", source, "ledger.kept_checkpoint_invalid", source=source, detail=str(exc))
         return
     if cosigner is not None:
         try:

@@ -43,6 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "账本只有 {size} 个叶子, 但 {source} 保存的检查点显示曾有 {trusted} 个 (账本被截断)",
         "the log has {size} leaves but a checkpoint kept by {source} shows {trusted} (the log was cut back)",
     ),
+    "ledger.kept_checkpoint_invalid": (
+        "{source} 保存的检查点不是由已发布的账本密钥签名 (密钥被调换?): {detail}",
+        "a checkpoint kept by {source} is not signed by a published ledger key (keys swapped?): {detail}",
+    ),
     "ledger.log_forked": (
         "当前账本 (规模 {now}) 不是 {source} 保存的规模 {size} 检查点的延续: 账本被改写或分叉",
         "the log (size {now}) does not extend the checkpoint at size {size} kept by {source}: "

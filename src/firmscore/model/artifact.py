@@ -24,6 +24,7 @@ from typing import Any
 import rfc8785
 
 from firmscore.model.card import CardModel
+from firmscore.store.atomic import write_text
 
 FORMAT = "firmscore.scorecard"
 FORMAT_VERSION = 1
@@ -66,7 +67,7 @@ def to_artifact(card: CardModel, metadata: Mapping[str, Any] | None = None) -> d
 def save_artifact(card: CardModel, path: str | Path, metadata: Mapping[str, Any] | None = None) -> str:
     """Write the artifact as indented JSON; returns its content hash."""
     doc = to_artifact(card, metadata)
-    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
+    write_text(path, json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False))
     return str(doc["content_sha256"])
 
 

@@ -21,6 +21,8 @@ from firmscore.model.artifact import from_artifact, to_artifact
 from firmscore.model.calibration import clip_pd
 from firmscore.model.card import CardModel
 from firmscore.model.grades import Grade, MasterScale, score_band
+from firmscore.model.report import ValidationReport
+from firmscore.store.atomic import atomic_dir, write_json, write_text
 from firmscore.store.home import DataHome
 
 CURRENT = "current.json"
@@ -86,15 +88,29 @@ class ModelBundle:
         return cls(card, float(cal["intercept"]), float(cal["slope"]), MasterScale(grades), meta,
                    str(doc["content_sha256"]))
 
-    def save(self, home: DataHome) -> Path:
-        """Write ``models/<id12>/model.json`` and make it the current model."""
-        folder = home.subdir("models") / self.model_id[:12]
-        folder.mkdir(parents=True, exist_ok=True)
+    def save(self, home: DataHome, report: ValidationReport | None = None) -> Path:
+        """Write ``models/<id12>/model.json`` (and its ``report/``), then make it the current model.
+
+        Order is what makes a kill harmless: a new model's folder appears whole (model and report
+        filled under a temporary name, then renamed); an existing one (the same content hash) gets
+        the same ``model.json`` again and its report replaced whole; ``current.json``, the pointer,
+        is replaced last. A kill at any point leaves the previous current model in force.
+        """
+        models = home.subdir("models")
+        folder = models / self.model_id[:12]
         path = folder / "model.json"
-        path.write_text(json.dumps(self.to_document(), ensure_ascii=False, indent=1), encoding="utf-8")
-        (home.subdir("models") / CURRENT).write_text(
-            json.dumps({"model_id": self.model_id, "path": str(path.relative_to(home.root))}), encoding="utf-8"
-        )
+        text = json.dumps(self.to_document(), ensure_ascii=False, indent=1)
+        if folder.exists():
+            write_text(path, text)
+            if report is not None:
+                report.write(folder / "report")
+        else:
+            with atomic_dir(folder) as tmp:
+                write_text(tmp / "model.json", text)
+                if report is not None:
+                    report.write(tmp / "report")
+        write_json(models / CURRENT, {"model_id": self.model_id, "path": str(path.relative_to(home.root))},
+                   indent=None)
         return path
 
 

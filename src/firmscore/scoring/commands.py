@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from firmscore.cli_options import parse_date
+from firmscore.cli_options import parse_date, writing
 from firmscore.ledger.checkpoint import Keyring
 from firmscore.scoring import read_scores, score_enterprises, train_model, validate_model, verify_score
 from firmscore.store.home import DataHome
@@ -29,7 +29,7 @@ def train(
 ) -> None:
     """Fit, calibrate and validate the scorecard; write the model bundle and report. 训练评分卡。"""
     console = Console()
-    with console.status("training / 训练中") as status:
+    with writing(DataHome.open(home), "train"), console.status("training / 训练中") as status:
         res = train_model(DataHome.open(home), parse_date(as_of), horizon, oot_as_of=parse_date(oot) if oot else None,
                           long_run_default_rate=long_run_rate, challenger=challenger,
                           progress=lambda m: status.update(m))
@@ -53,7 +53,7 @@ def score(
 ) -> None:
     """Score every enterprise: score, grade, PD, sub-scores, reasons, evidence, receipt. 批量评分。"""
     console = Console()
-    with console.status("scoring / 评分中") as status:
+    with writing(DataHome.open(home), "score"), console.status("scoring / 评分中") as status:
         res = score_enterprises(DataHome.open(home), parse_date(as_of), model_id=model,
                                 progress=lambda m: status.update(m))
     f = res.frame
@@ -78,7 +78,8 @@ def validate(
     home: Path = HOME,
 ) -> None:
     """Re-validate a model on newer outcomes (out of time). 跨期验证。"""
-    _report, out = validate_model(DataHome.open(home), parse_date(as_of), horizon, model_id=model)
+    with writing(DataHome.open(home), "validate"):
+        _report, out = validate_model(DataHome.open(home), parse_date(as_of), horizon, model_id=model)
     Console().print(f"report / 报告: {out / 'report.html'}")
 
 

@@ -27,7 +27,9 @@ from firmscore.scoring.bundle import ModelBundle, current_model
 from firmscore.scoring.data import feature_frame, feature_metadata
 from firmscore.scoring.evidence import install_evidence
 from firmscore.scoring.receipt import log_scores
+from firmscore.store.atomic import atomic_dir, write_json, write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 from firmscore.trust import compute_trust, write_trust
 
 #: Trust columns shown beside every score (see docs/trust.md).
@@ -79,6 +81,7 @@ def _reasons_json(reasons: pd.DataFrame, index: pd.Index, evidence: dict[tuple[s
     return [json.dumps(per_row.get(str(e), []), ensure_ascii=False) for e in index]
 
 
+@holds_writer_lock("score")
 def score_enterprises(
     home: DataHome,
     as_of: dt.date,
@@ -143,9 +146,7 @@ def score_enterprises(
     out.index.name = "enterprise_id"
 
     d = scores_dir(home, as_of)
-    d.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(out.reset_index(), preserve_index=False)
-    pq.write_table(table, d / "scores.parquet", compression="zstd")
     receipt: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "model_id": bundle.model_id,
@@ -158,6 +159,8 @@ def score_enterprises(
         "records_not_in_ledger": unlogged,
         "n_scored": len(out),
     }
-    (d / "receipt.json").write_text(json.dumps(receipt, ensure_ascii=False, indent=1), encoding="utf-8")
+    with atomic_dir(d) as tmp:  # the scores and their receipt are replaced together, never one without the other
+        write_parquet(tmp / "scores.parquet", table, compression="zstd")
+        write_json(tmp / "receipt.json", receipt, indent=1)
     return ScoreResult(d / "scores.parquet", len(out), bundle.model_id, note,
                        time.perf_counter() - started, out)

@@ -27,6 +27,7 @@ from firmscore.model.report import ModelCard, PeriodData, ValidationReport, buil
 from firmscore.scoring.bundle import ModelBundle, current_model
 from firmscore.scoring.data import feature_metadata, modelling_table
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 Progress = Callable[[str], None]
 
@@ -46,6 +47,7 @@ def _dimensions(meta: dict[str, dict[str, Any]], columns: list[str]) -> dict[str
     return {c: meta[c]["dimension"] for c in columns if c in meta}
 
 
+@holds_writer_lock("train")
 def train_model(
     home: DataHome,
     as_of: dt.date,
@@ -127,13 +129,13 @@ def train_model(
         n_bootstrap=n_bootstrap,
         seed=seed,
     )
-    model_path = bundle.save(home)
+    model_path = bundle.save(home, report)
     report_dir = model_path.parent / "report"
-    report.write(str(report_dir))
     metrics.update(model_id=bundle.model_id, features_used=len(used))
     return TrainResult(bundle, model_path, report_dir, report, metrics)
 
 
+@holds_writer_lock("validate")
 def validate_model(
     home: DataHome,
     as_of: dt.date,

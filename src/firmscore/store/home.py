@@ -4,7 +4,9 @@ Layout (all paths relative to the home)::
 
     data/<record_type>/<batch_id>-<part>.parquet   canonical records, append-only
     quarantine/<batch_id>-<part>.parquet           rejected input rows with file, line, field, reason (raw row sealed)
-    batches.jsonl                                  one line per ingestion batch (reconciliation)
+    batches.jsonl                                  the batch log: pending → logged → committed (reconciliation)
+    .staging/<batch_id>/                           a batch being built; moved into place when it commits
+    .writer.lock                                   the one-writer lock (who holds it)
     catalog.duckdb                                 views over the Parquet datasets, for any DuckDB client
     features/, models/, scores/, ledger/           written by later stages
 
@@ -27,10 +29,10 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from firmscore.config import Secrets, default_home
 from firmscore.datamodel import RecordType, schema_for
+from firmscore.store.atomic import atomic_path, write_bytes, write_parquet
 from firmscore.store.quarantine import QUARANTINE_SCHEMA
 
 __all__ = ["QUARANTINE_SCHEMA", "DataHome"]
@@ -73,43 +75,67 @@ class DataHome:
         return Secrets.for_home(self.root)
 
     def parquet_files(self, record_type: RecordType | str) -> list[Path]:
+        """The committed parts of ``record_type`` (see :meth:`uncommitted_parts`)."""
         d = self.table_dir(record_type)
-        return sorted(d.glob("*.parquet")) if d.exists() else []
+        files = sorted(d.glob("*.parquet")) if d.exists() else []
+        hidden = self.uncommitted_parts()
+        return [f for f in files if str(f.relative_to(self.root)) not in hidden] if hidden else files
+
+    def uncommitted_parts(self) -> frozenset[str]:
+        """Paths (relative to the home) of parts whose batch the log names pending but not committed.
+
+        Only a kill during a batch's renames leaves some of them in place, until the next writer's
+        recovery completes the batch; readers leave them out meanwhile and see the home as before it.
+        """
+        if not self.batches_file.exists():
+            return frozenset()
+        open_: dict[str, list[str]] = {}
+        with self.batches_file.open(encoding="utf-8") as fh:
+            for line in fh:
+                if '"state": "pending"' in line:
+                    entry = json.loads(line)
+                    open_[entry["batch_id"]] = [p["dst"] for p in entry["parts"]]
+                elif open_ and ('"state": "committed"' in line or '"state": "rolled_back"' in line):
+                    open_.pop(json.loads(line)["batch_id"], None)
+        return frozenset(p for parts in open_.values() for p in parts)
 
     # ----------------------------------------------------------------- writing
     def append(self, record_type: RecordType | str, table: pa.Table, batch_id: str, part: int = 0) -> Path:
         """Write ``table`` (cast to the canonical schema) as a new immutable Parquet part."""
         schema = schema_for(record_type)
         table = table.select(schema.names).cast(schema)
-        d = self.table_dir(record_type)
-        d.mkdir(parents=True, exist_ok=True)
-        path = d / f"{batch_id}-{part:05d}.parquet"
-        pq.write_table(table, path, compression="zstd")
-        return path
+        path = self.table_dir(record_type) / f"{batch_id}-{part:05d}.parquet"
+        return write_parquet(path, table, compression="zstd")
 
     def append_quarantine(self, table: pa.Table, batch_id: str, part: int = 0) -> Path:
-        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
         path = self.quarantine_dir / f"{batch_id}-{part:05d}.parquet"
-        pq.write_table(table.select(QUARANTINE_SCHEMA.names).cast(QUARANTINE_SCHEMA), path)
-        return path
+        return write_parquet(path, table.select(QUARANTINE_SCHEMA.names).cast(QUARANTINE_SCHEMA))
 
     def log_batch(self, entry: dict[str, Any]) -> None:
-        """Append one ingestion batch summary to ``batches.jsonl``."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self.batches_file.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+        """Add one ingestion batch summary to ``batches.jsonl`` (the file is replaced whole, durably)."""
+        old = self.batches_file.read_bytes() if self.batches_file.exists() else b""
+        if old and not old.endswith(b"\n"):
+            old += b"\n"
+        line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
+        write_bytes(self.batches_file, old + line.encode("utf-8"))
 
     def batches(self) -> Iterator[dict[str, Any]]:
+        """The committed ingestion batches (pending and rolled-back lines: :mod:`firmscore.store.batches`)."""
         if self.batches_file.exists():
             with self.batches_file.open(encoding="utf-8") as fh:
                 for line in fh:
                     if line.strip():
-                        yield json.loads(line)
+                        entry = json.loads(line)
+                        if entry.get("state", "committed") == "committed":
+                            yield entry
 
     # ----------------------------------------------------------------- reading
     def _view_sql(self, record_type: RecordType) -> str:
         files = self.parquet_files(record_type)
         if files:
+            if len(files) != len(list(self.table_dir(record_type).glob("*.parquet"))):  # a batch is being completed
+                listed = ", ".join(f"'{f.resolve()}'" for f in files)
+                return f"SELECT * FROM read_parquet([{listed}], union_by_name = true)"
             glob = str(self.table_dir(record_type).resolve() / "*.parquet")
             return f"SELECT * FROM read_parquet('{glob}', union_by_name = true)"
         # An empty home still has every table, with the right columns, so queries never fail on absence.
@@ -152,12 +178,12 @@ class DataHome:
 
     def refresh_catalog(self) -> Path:
         """(Re)write ``catalog.duckdb`` with views over the current Parquet files."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.catalog_file))
-        try:
-            self._create_views(con)
-        finally:
-            con.close()
+        with atomic_path(self.catalog_file) as tmp:  # built aside, then renamed: readers never see half of it
+            con = duckdb.connect(str(tmp))
+            try:
+                self._create_views(con)
+            finally:
+                con.close()
         return self.catalog_file
 
     def counts(self) -> dict[str, int]:

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import firmscore.trust.messages  # noqa: F401  (registers the messages)
-from firmscore.cli_options import parse_date
+from firmscore.cli_options import parse_date, writing
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
 from firmscore.trust.checks import CHECK_IDS
@@ -115,8 +115,9 @@ def trust(
     if explain_id:
         _explain(dh, explain_id, day, console)
         return
-    table = _compute(dh, day, console, memory_limit)
-    path = write_trust(dh, table, day)
+    with writing(dh, "trust"):
+        table = _compute(dh, day, console, memory_limit)
+        path = write_trust(dh, table, day)
     console.print(f"[bold]{t('trust.title')} @ {day}[/bold]  {t('trust.enterprises')}: {table.num_rows:,}")
     for rendered in summary_tables(table):
         console.print(rendered)

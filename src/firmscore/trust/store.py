@@ -8,7 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from firmscore.store.atomic import write_parquet
 from firmscore.store.home import DataHome
+from firmscore.store.lock import holds_writer_lock
 
 
 def _trust_file(home: DataHome, as_of: dt.date) -> Path:
@@ -23,10 +25,11 @@ def trust_path(home: DataHome, as_of: dt.date) -> Path:
     return path
 
 
+@holds_writer_lock("trust")
 def write_trust(home: DataHome, table: pa.Table, as_of: dt.date) -> Path:
     """Write the indicators (one row per enterprise) and return the path."""
     path = trust_path(home, as_of)
-    pq.write_table(table, path, compression="zstd")
+    write_parquet(path, table, compression="zstd")
     return path
 
 

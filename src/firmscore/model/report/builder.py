@@ -31,6 +31,7 @@ from firmscore.model.report.plots import (
     roc_figure,
 )
 from firmscore.model.stability import STABILITY_LABELS
+from firmscore.store.atomic import atomic_dir
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -223,24 +224,26 @@ class ValidationReport:
         return template.render(**self.context, images=images)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
-        """Write ``report.md``, ``report.html``, ``figures/*.png`` and per-grade CSVs; return the paths."""
+        """Write ``report.md``, ``report.html``, ``figures/*.png`` and per-grade CSVs; return the paths.
+
+        The folder is filled under a temporary name and replaces ``directory`` as a whole
+        (:func:`firmscore.store.atomic.atomic_dir`): a killed run leaves the previous report, never half of one.
+        """
         out = Path(directory)
-        figures = out / "figures"
-        figures.mkdir(parents=True, exist_ok=True)
         paths: dict[str, Path] = {}
-        for fig in self.figures:
-            path = figures / fig.filename
-            path.write_bytes(fig.png)
-            paths[fig.name] = path
-        md, html = out / "report.md", out / "report.html"
-        md.write_text(self.to_markdown(), encoding="utf-8")
-        html.write_text(self.to_html(), encoding="utf-8")
-        paths["markdown"], paths["html"] = md, html
-        for m_i, model in enumerate(self.models):
-            for p_i, period in enumerate(model.periods):
-                path = out / f"grades_{m_i}_{p_i}.csv"
-                period.grades.assign(model=model.name, period=period.label).to_csv(path, index=False)
-                paths[path.stem] = path
+        with atomic_dir(out) as tmp:
+            (tmp / "figures").mkdir(mode=0o700)
+            for fig in self.figures:
+                (tmp / "figures" / fig.filename).write_bytes(fig.png)
+                paths[fig.name] = out / "figures" / fig.filename
+            (tmp / "report.md").write_text(self.to_markdown(), encoding="utf-8")
+            (tmp / "report.html").write_text(self.to_html(), encoding="utf-8")
+            paths["markdown"], paths["html"] = out / "report.md", out / "report.html"
+            for m_i, model in enumerate(self.models):
+                for p_i, period in enumerate(model.periods):
+                    name = f"grades_{m_i}_{p_i}.csv"
+                    period.grades.assign(model=model.name, period=period.label).to_csv(tmp / name, index=False)
+                    paths[Path(name).stem] = out / name
         return paths
 
 

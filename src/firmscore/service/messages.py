@@ -1,0 +1,86 @@
+"""The service's bilingual messages: problem titles and details, consent notes, query-log labels."""
+# ruff: noqa: E501  (a catalogue of sentence pairs reads best one pair per line)
+
+from __future__ import annotations
+
+from firmscore.i18n import register
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # problem codes: title (problem.<code>) and detail (problem.<code>.detail)
+    "problem.unauthenticated": ("未认证", "Not authenticated"),
+    "problem.unauthenticated.detail": ("缺少或无法识别访问令牌或 API 密钥", "missing or unrecognised access token or API key"),
+    "problem.invalid_token": ("令牌无效", "Invalid token"),
+    "problem.invalid_token.detail": ("令牌已过期、被篡改、受众不符或已吊销: {reason}",
+                                     "the token is expired, tampered with, for another audience or revoked: {reason}"),
+    "problem.invalid_client": ("客户端认证失败", "Client authentication failed"),
+    "problem.invalid_client.detail": ("客户端标识或密钥错误,或客户端已停用", "wrong client id or secret, or the client is disabled"),
+    "problem.invalid_grant": ("账户认证失败", "Account authentication failed"),
+    "problem.invalid_grant.detail": ("用户名或密码错误,或账户已停用", "wrong username or password, or the account is disabled"),
+    "problem.unsupported_grant_type": ("不支持的授权类型", "Unsupported grant type"),
+    "problem.unsupported_grant_type.detail": ("grant_type 应为 client_credentials 或 password: {value}",
+                                              "grant_type must be client_credentials or password: {value}"),
+    "problem.invalid_scope": ("权限范围无效", "Invalid scope"),
+    "problem.invalid_scope.detail": ("请求的权限范围超出客户端的授权: {scope}", "the requested scope exceeds the client's: {scope}"),
+    "problem.forbidden": ("无权访问", "Forbidden"),
+    "problem.forbidden.detail": ("角色 {role} 无权执行此操作", "role {role} may not do this"),
+    "problem.insufficient_scope": ("权限范围不足", "Insufficient scope"),
+    "problem.insufficient_scope.detail": ("此操作需要权限范围 {scope}", "this call needs scope {scope}"),
+    "problem.other_tenant": ("无权访问其他主体的数据", "Another tenant's data"),
+    "problem.other_tenant.detail": ("企业账户只能访问本企业 {own} 的数据", "an enterprise account may read only its own firm {own}"),
+    "problem.purpose_required": ("缺少查询用途", "Purpose required"),
+    "problem.purpose_required.detail": ("返回企业数据的请求必须声明用途 (purpose)", "a request returning enterprise data must name a purpose"),
+    "problem.purpose_not_allowed": ("用途不适用", "Purpose not allowed"),
+    "problem.purpose_not_allowed.detail": ("角色 {role} 不能声明用途 {purpose}", "role {role} may not declare purpose {purpose}"),
+    "problem.invalid_enterprise_id": ("企业标识无效", "Invalid enterprise id"),
+    "problem.invalid_enterprise_id.detail": ("企业标识格式错误: {value}", "malformed enterprise id: {value}"),
+    "problem.enterprise_not_found": ("未找到企业", "Enterprise not found"),
+    "problem.enterprise_not_found.detail": ("评分日 {as_of} 没有企业 {enterprise_id} 的评分",
+                                            "no score of enterprise {enterprise_id} as of {as_of}"),
+    "problem.record_not_found": ("未找到证据记录", "Evidence record not found"),
+    "problem.record_not_found.detail": ("记录 {record_id} 不是企业 {enterprise_id} 评分所引用的证据",
+                                        "record {record_id} is not evidence cited by the score of {enterprise_id}"),
+    "problem.entry_not_found": ("未找到查询记录", "Query-log entry not found"),
+    "problem.entry_not_found.detail": ("没有您可见的查询记录 {entry_id}", "no query-log entry {entry_id} visible to you"),
+    "problem.entry_pending": ("查询记录尚未上链", "Query-log entry not yet in the ledger"),
+    "problem.entry_pending.detail": ("查询记录 {entry_id} 将在下一次组提交时写入账本,请稍后重试",
+                                     "entry {entry_id} is committed to the ledger in the next group commit; retry shortly"),
+    "problem.grant_not_found": ("未找到授权", "Authorization not found"),
+    "problem.grant_not_found.detail": ("本企业没有有效的授权 {grant_id}", "your firm has no valid authorization {grant_id}"),
+    "problem.no_legal_rep": ("没有法定代表人", "No legal representative"),
+    "problem.no_legal_rep.detail": ("企业 {enterprise_id} 没有登记法定代表人,无需授权",
+                                    "enterprise {enterprise_id} has no registered legal representative to authorize"),
+    "problem.institution_not_found": ("未找到机构", "Institution not found"),
+    "problem.institution_not_found.detail": ("没有机构 {institution}", "no institution {institution}"),
+    "problem.invalid_cursor": ("分页游标无效", "Invalid cursor"),
+    "problem.invalid_cursor.detail": ("游标无法解析或已被篡改", "the cursor cannot be read or was altered"),
+    "problem.batch_too_large": ("批量过大", "Batch too large"),
+    "problem.batch_too_large.detail": ("一次最多 {limit} 个企业标识,收到 {n} 个", "at most {limit} enterprise ids per batch, got {n}"),
+    "problem.body_too_large": ("请求体过大", "Request body too large"),
+    "problem.body_too_large.detail": ("请求体不得超过 {limit} 字节", "a request body may be at most {limit} bytes"),
+    "problem.validation": ("请求格式错误", "Malformed request"),
+    "problem.validation.detail": ("{field}: {message}", "{field}: {message}"),
+    "problem.not_found": ("未找到", "Not found"),
+    "problem.not_found.detail": ("没有这个接口: {path}", "no such endpoint: {path}"),
+    "problem.method_not_allowed": ("方法不允许", "Method not allowed"),
+    "problem.method_not_allowed.detail": ("此接口不支持 {method}", "this endpoint does not accept {method}"),
+    "problem.rate_limited": ("请求过于频繁", "Too many requests"),
+    "problem.rate_limited.detail": ("超出速率限制,请在 {retry_after} 秒后重试", "rate limit exceeded; retry after {retry_after} s"),
+    "problem.timeout": ("请求超时", "Request timed out"),
+    "problem.timeout.detail": ("请求未在 {seconds} 秒内完成", "the request did not finish within {seconds} s"),
+    "problem.unavailable": ("服务暂不可用", "Service unavailable"),
+    "problem.unavailable.detail": ("{what}", "{what}"),
+    "problem.internal": ("内部错误", "Internal error"),
+    "problem.internal.detail": ("服务内部错误,已记录编号 {incident}", "internal error, logged as incident {incident}"),
+    # consent
+    "consent.used": ("法定代表人个人征信已按有效授权 ({grant}) 使用", "the legal representative's personal credit was "
+                     "used under a valid authorization ({grant})"),
+    "consent.not_authorized": ("未获法定代表人对本机构、本用途的有效授权:个人征信维度按“未获授权”计分",
+                               "no valid authorization of the legal representative for this institution and purpose: "
+                               "the personal-credit dimension is scored as \"not authorized\""),
+    "consent.no_data_at_scoring": ("已获授权,但评分日没有经授权的个人征信数据:该维度按“未获授权”计分,下次评分时生效",
+                                   "authorized, but no authorized personal-credit data existed on the scoring date: the "
+                                   "dimension stays \"not authorized\" until the next scoring run"),
+    "consent.no_legal_rep": ("企业没有登记法定代表人", "the enterprise has no registered legal representative"),
+}
+
+register(MESSAGES)
