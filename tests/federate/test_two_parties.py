@@ -286,8 +286,9 @@ def test_wire_audit_no_raw_values_labels_or_bin_indices_in_clear(run: Run) -> No
             assert repr(float(v)).encode() not in wire, col
             assert f"{v:.6f}".encode() not in wire, col
             assert struct.pack("<d", v) not in wire and struct.pack(">d", v) not in wire, col
-        assert vals.astype("<f8").tobytes()[:64] not in wire
-        assert vals.astype("<f4").tobytes()[:32] not in wire
+        if vals.size:
+            assert vals.astype("<f8").tobytes()[:64] not in wire
+            assert vals.astype("<f4").tobytes()[:32] not in wire
     # labels: as a 0/1 byte string, as text, as doubles
     y = pooled["default"].to_numpy()
     for start in range(0, len(y) - 64, 97):

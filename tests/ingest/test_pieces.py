@@ -18,17 +18,20 @@ from firmscore.store import DataHome
 from .test_pipeline import write_csv
 
 
-def _read(path: Path, fmt: str, pieces: list[Piece]) -> tuple[list[int], list[list[str]], list[tuple[int, str]]]:
-    """(line numbers, rows, (line, reason) of unreadable rows) over ``pieces`` in order."""
+def _read(path: Path, fmt: str, pieces: list[Piece], multiline: frozenset[str] = frozenset()
+          ) -> tuple[list[int], list[list[str]], list[tuple[int, str]], int]:
+    """(line numbers, rows, (line, reason) of unreadable rows, skipped lines) over ``pieces`` in order."""
     lines: list[int] = []
     rows: list[list[str]] = []
     errors: list[tuple[int, str]] = []
+    skipped = 0
     for piece in pieces:
-        for chunk in read_chunks(path, fmt, chunk_rows=7, piece=piece):
+        for chunk in read_chunks(path, fmt, chunk_rows=7, piece=piece, multiline=multiline):
             lines += chunk.lines
             rows += chunk.frame.astype(str).values.tolist()
             errors += [(e.line, e.reason) for e in chunk.errors]
-    return lines, rows, errors
+            skipped += chunk.skipped
+    return lines, rows, errors, skipped
 
 
 _CELL = st.text(alphabet="ab中文 12,", max_size=6)
@@ -43,26 +46,31 @@ _LINE = st.one_of(
 
 
 @settings(max_examples=150, deadline=None)
-@given(body=st.lists(_LINE, max_size=60), crlf=st.booleans(), bom=st.booleans(), piece_bytes=st.integers(1, 40))
+@given(body=st.lists(_LINE, max_size=60), crlf=st.booleans(), bom=st.booleans(), piece_bytes=st.integers(1, 40),
+       multiline=st.booleans())
 def test_csv_pieces_read_exactly_like_the_whole_file(tmp_path_factory, body: list[bytes], crlf: bool, bom: bool,
-                                                      piece_bytes: int) -> None:
+                                                      piece_bytes: int, multiline: bool) -> None:
     path = tmp_path_factory.mktemp("csv") / "f.csv"
     nl = b"\r\n" if crlf else b"\n"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + nl.join([b"x,y,z", *body]) + nl)
-    pieces = cut(path, "csv", 0, piece_bytes)
-    assert _read(path, "csv", pieces) == _read(path, "csv", [Piece(0)])
+    columns = frozenset({"y"}) if multiline else frozenset()
+    pieces = cut(path, "csv", 0, piece_bytes, multiline=multiline)
+    assert _read(path, "csv", pieces, columns) == _read(path, "csv", [Piece(0)], columns)
     data = path.read_bytes()
     assert [p.stop for p in pieces[:-1]] == [p.start for p in pieces[1:]]  # contiguous, in order
     line_starts = [i + 1 for i, b in enumerate(data) if b == ord("\n") and piece_bytes <= i + 1 < len(data)]
     balanced = all(line.count(b'"') % 2 == 0 for line in data.split(b"\n")[:-1])  # else it stays whole
-    if len(data) > 2 * piece_bytes and line_starts and balanced:
+    if len(data) > 2 * piece_bytes and line_starts and (balanced or not multiline):
         assert len(pieces) > 1 and pieces[1].start == line_starts[0]  # cut at the first line start it may use
 
 
-def test_quoted_csv_is_cut_only_between_records_and_jsonl_and_parquet_are_cut(tmp_path: Path) -> None:
+def test_multiline_csv_is_cut_only_between_records_and_jsonl_and_parquet_are_cut(tmp_path: Path) -> None:
     spanning = tmp_path / "q.csv"
     spanning.write_text("2,z\n" * 100 + 'a,b\n1,"x\ny"\n' + "2,z\n" * 100, encoding="utf-8")
-    assert cut(spanning, "csv", 0, 16) == [Piece(0)]  # a record spans lines: never cut
+    assert cut(spanning, "csv", 0, 16, multiline=True) == [Piece(0)]  # a record may span lines: never cut
+    pieces = cut(spanning, "csv", 0, 16)  # no multi-line column declared: every line is a record of its own
+    assert len(pieces) > 10 and _read(spanning, "csv", pieces) == _read(spanning, "csv", [Piece(0)])
+    assert _read(spanning, "csv", [Piece(0)], frozenset({"z"}))[1][100] == ["1", "x\ny"]  # header: "2,z"
     quoted = tmp_path / "all-quoted.csv"
     quoted.write_text('"a","b"\n' + "".join(f'"{i}","x,""y"""\n' for i in range(200)) + '"tail","open',
                       encoding="utf-8")

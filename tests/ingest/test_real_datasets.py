@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,22 @@ def test_bdci2017_every_row_accounted(bdci_home, datasets_dir: Path) -> None:
     assert by_name["train.csv"].read == 152_301
     assert [Path(u).name for u in report.unmatched] == ["FIELDS.zh.txt"]
     con = home.connect()
-    assert con.execute("SELECT count(*) FROM enterprise").fetchall()[0][0] == 152_301
+    # every firm named anywhere is an enterprise, also those only in the side tables (investees, litigants …)
+    quarantined = {(Path(f).name, line) for f, line in con.execute("SELECT file, line FROM quarantine").fetchall()}
+    firms = set()
+    for name, columns in [("train.csv", ["EID"]), ("4invest.csv", ["EID", "BTEID"]), ("6project.csv", ["EID"]),
+                          ("7lawsuit.csv", ["EID"]), ("8breakfaith.csv", ["EID"]), ("10qualification.csv", ["EID"])]:
+        encoding = "gbk" if name == "10qualification.csv" else "utf-8-sig"
+        with (datasets_dir / "bdci2017" / name).open(encoding=encoding, newline="") as fh:
+            reader = csv.DictReader(fh)  # a quarantined row is stored in no part, its firm neither
+            firms |= {row[c] for row in reader for c in columns
+                      if row[c] and (name, reader.line_num) not in quarantined}
+    assert len(firms) > 152_301
+    assert con.execute("SELECT count(*) FROM enterprise").fetchall()[0][0] == len(firms)
+    assert con.execute("SELECT count(*) FROM enterprise WHERE version > 1").fetchall()[0][0] == 0
+    orphans = con.execute("SELECT count(DISTINCT subject_id) FROM event e ANTI JOIN enterprise n "
+                          "ON e.subject_id = n.enterprise_id").fetchall()[0][0]
+    assert orphans == 0  # no event about a firm that is not an enterprise
     exits = con.execute("SELECT count(DISTINCT subject_id) FROM event WHERE event_type = 'market_exit' "
                         "AND source_record_id = 'exit:' || substr(subject_id, 6)").fetchall()[0][0]
     assert exits >= 20_645  # every TARGET = 1 firm has its exit event (investees' exits may add more)

@@ -105,6 +105,11 @@ class EventType(StrEnum):
     DEFAULT = "default"  # an observed credit default (outcome)
     MARKET_EXIT = "market_exit"  # left the market (cancelled / revoked); outcome
     BANKRUPTCY = "bankruptcy"
+    # A relation whose other end the source does not name, kept as a fact on the known firm (never an
+    # edge to an invented node): amount, share (value), dates and attrs of the relation.
+    GUARANTEE_GIVEN = "guarantee_given"  # the firm guaranteed someone unnamed; amount: guaranteed sum
+    GUARANTEE_RECEIVED = "guarantee_received"  # someone unnamed guaranteed the firm's debt; amount
+    ONE_SIDED_RELATION = "one_sided_relation"  # any other type; code: "<relation_type>:src" or ":dst" (the firm's end)
 
 
 #: Event types that are negative records: they carry a legal expiry after which they may not be used.

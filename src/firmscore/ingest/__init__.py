@@ -14,6 +14,7 @@ import pyarrow as pa
 from firmscore.datamodel import RecordType
 from firmscore.ingest.mapping import Mapping, MappingError, builtin_mappings, load_mapping
 from firmscore.ingest.pipeline import FileReport, IngestReport, ProgressFn, ingest
+from firmscore.ingest.readers import UnreadableFile
 from firmscore.ingest.sources import Plan, plan
 from firmscore.ledger import EvidenceLedger
 from firmscore.store.home import DataHome
@@ -26,6 +27,7 @@ __all__ = [
     "MappingError",
     "Plan",
     "ProgressFn",
+    "UnreadableFile",
     "builtin_mappings",
     "ingest",
     "ingest_paths",

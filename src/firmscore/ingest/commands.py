@@ -10,33 +10,38 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from firmscore.cli_options import writing
+from firmscore.cli_options import display_paths, writing
 from firmscore.i18n import t
 from firmscore.ingest import IngestReport, MappingError, ingest_paths
+from firmscore.ingest.readers import UnreadableFile
 from firmscore.store.home import DataHome
 
 
 def print_report(report: IngestReport, console: Console) -> None:
-    """Per-file and total reconciliation (read = accepted + quarantined + duplicates)."""
+    """Per-file and total reconciliation (read = accepted + filtered + quarantined + duplicates)."""
     table = Table(title=f"{t('ingest.summary')} · {report.source} · {report.batch_id}")
-    table.add_column("file")
-    for key in ("ingest.read", "ingest.accepted", "ingest.quarantined", "ingest.duplicates"):
-        table.add_column(t(key), justify="right")
+    table.add_column("file", overflow="fold", ratio=1)
+    counts = ("read", "accepted", "filtered", "quarantined", "duplicates")
+    for key in counts:
+        table.add_column(t(f"ingest.{key}"), justify="right", overflow="fold")
     table.add_column("✓")
-    for f in report.files:
-        name = f.file if len(f.file) < 60 else "…" + f.file[-59:]
-        table.add_row(name, f"{f.read:,}", f"{f.accepted:,}", f"{f.quarantined:,}", f"{f.duplicates:,}",
-                      "✓" if f.reconciled else "✗")
-    table.add_row("[b]total[/b]", *(f"[b]{report.total(k):,}[/b]" for k in ("read", "accepted", "quarantined",
-                                                                             "duplicates")),
+    for name, f in zip(display_paths([f.file for f in report.files]), report.files, strict=True):
+        table.add_row(name, *(f"{getattr(f, k):,}" for k in counts), "✓" if f.reconciled else "✗")
+    table.add_row("[b]total[/b]", *(f"[b]{report.total(k):,}[/b]" for k in counts),
                   "✓" if report.reconciled else "✗")
     console.print(table)
+    for name, f in zip(display_paths([f.file for f in report.files]), report.files, strict=True):
+        if f.unaccounted:
+            lost = t("error.lines_unaccounted", file=name, physical=f.physical, explained=f.read + f.skipped)
+            console.print(lost, style="red", markup=False, highlight=False)
+        for field_name, n in sorted(f.nulled.by_field().items()):
+            console.print(f"{name}: {t('ingest.nulled')} {field_name}: {n:,}")
     new = ", ".join(f"{k}: {v:,} ({report.new_versions.get(k, 0):,} {t('ingest.new_versions', lang='en')})"
                     for k, v in report.new_records.items())
     console.print(f"new records / 新记录: {new or '0'}")
     if report.unmatched:
         console.print(f"[yellow]{len(report.unmatched)} file(s) matched no mapping, not read / 未匹配文件:[/yellow]")
-        for u in report.unmatched[:20]:
+        for u in display_paths(report.unmatched[:20]):
             console.print(f"  {u}")
     console.print(t("ingest.reconciled") if report.reconciled else f"[red]{t('ingest.not_reconciled')}[/red]")
     if report.checkpoint:
@@ -74,8 +79,8 @@ def ingest_cmd(
     except FileNotFoundError as exc:
         console.print(f"[red]{t('error.missing_file', path=exc.args[0])}[/red]")
         raise typer.Exit(2) from exc
-    except MappingError as exc:
-        console.print(f"[red]{exc}[/red]")
+    except (MappingError, UnreadableFile) as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     print_report(report, console)
     if not report.reconciled:

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from firmscore.datamodel import uscc
 from firmscore.datamodel.pii import (
@@ -25,6 +27,8 @@ from firmscore.datamodel.pii import (
 )
 from firmscore.i18n import t
 from firmscore.ingest.mapping import FieldSpec
+from firmscore.ingest.parsing import parse_dates as _parse_dates
+from firmscore.ingest.parsing import to_number
 
 
 @dataclass
@@ -34,7 +38,16 @@ class FieldResult:
     values: pd.Series
     bad: np.ndarray  # bool mask
     reasons: pd.Series  # reason per row (only meaningful where bad)
+    codes: pd.Series  # the reason's message key per row (groups reasons whatever the value)
     hash_shadow: pd.Series | None = None  # for encrypted fields: keyed hash of the plaintext
+
+    def fail(self, newbad: np.ndarray, key: str, values: pd.Series | None = None, as_detail: bool = False,
+             **kwargs: Any) -> None:
+        """Mark rows ``newbad`` (those not bad yet) as failing with message ``key`` (given the row's value)."""
+        newbad = newbad & ~self.bad
+        if newbad.any():
+            _fail(newbad, key, values, self.reasons, self.codes, as_detail, **kwargs)
+        self.bad |= newbad
 
 
 @dataclass(frozen=True)
@@ -81,10 +94,19 @@ def _nullify(s: pd.Series, spec: FieldSpec) -> pd.Series:
     return s
 
 
-def _fail(bad: np.ndarray, reason_key: str, values: pd.Series, reasons: pd.Series) -> None:
-    """Record ``reason_key`` (with the offending value) for rows newly marked bad."""
+def _fail(bad: np.ndarray, reason_key: str, values: pd.Series | None, reasons: pd.Series, codes: pd.Series,
+          as_detail: bool = False, **kwargs: Any) -> None:
+    """Record ``reason_key`` (with the offending value, or as ``detail``, when given) for rows newly marked bad."""
     for i in np.flatnonzero(bad).tolist():
-        reasons.iat[i] = t(reason_key, value=values.iat[i])
+        if values is not None:
+            value = values.iat[i]
+            if isinstance(value, pd.Timestamp):  # a date is shown as a date, not as a Timestamp(...)
+                value = value.strftime("%Y-%m-%d") if value.tzinfo is None else value.isoformat()
+            elif isinstance(value, np.generic):  # and a number as a number, not as np.float64(...)
+                value = value.item()
+            kwargs["detail" if as_detail else "value"] = value
+        reasons.iat[i] = t(reason_key, **kwargs)
+        codes.iat[i] = reason_key
 
 
 def _per_unique(s: pd.Series, fn: Callable[[str], tuple[Any, str | None]]) -> tuple[pd.Series, pd.Series]:
@@ -114,8 +136,8 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
     """Convert one field for a whole chunk. ``context`` holds fields converted earlier (for ``person_if``)."""
     n = len(frame)
     raw = _nullify(_raw_series(spec, frame), spec)
-    reasons = pd.Series([None] * n, index=frame.index, dtype=object)
-    bad = np.zeros(n, dtype=bool)
+    res = FieldResult(raw, np.zeros(n, dtype=bool), pd.Series([None] * n, index=frame.index, dtype=object),
+                      pd.Series([None] * n, index=frame.index, dtype=object))
     s = raw
     if spec.default is not None:
         s = s.fillna(spec.default) if s.dtype != object else s.where(s.notna(), spec.default)
@@ -126,22 +148,19 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
         if spec.has_map_default:
             mapped[unknown] = spec.map_default
         else:
-            _fail(unknown, "reason.bad_code", s, reasons)
-            bad |= unknown
+            res.fail(unknown, "reason.bad_code", s)
             mapped[unknown] = None
         s = mapped
-    shadow = None
     ftype = spec.type
     if ftype in {"float", "int"}:
-        num = pd.to_numeric(s, errors="coerce") if (_is_text(s) or s.dtype == object) else s.astype("float64")
-        num = num.astype("float64")
-        newbad = (s.notna() & num.isna()).to_numpy(dtype=bool) & ~bad
-        _fail(newbad, "reason.bad_number" if ftype == "float" else "reason.bad_integer", s, reasons)
-        bad |= newbad
+        num = to_number(s, spec)
+        res.fail((s.notna() & num.isna()).to_numpy(dtype=bool),
+                 "reason.bad_number" if ftype == "float" else "reason.bad_integer", s)
+        finite = np.isfinite(num.to_numpy(dtype="float64", na_value=np.nan))
+        res.fail(num.notna().to_numpy(dtype=bool) & ~finite, "reason.not_finite", s)
         if ftype == "int":
-            nonint = (num.notna() & (num != np.floor(num.fillna(0)))).to_numpy(dtype=bool) & ~bad
-            _fail(nonint, "reason.bad_integer", s, reasons)
-            bad |= nonint
+            whole = num.where(pd.Series(finite, index=num.index), 0).fillna(0)
+            res.fail((num.notna() & (whole != np.floor(whole))).to_numpy(dtype=bool), "reason.bad_integer", s)
         if spec.multiply is not None:
             num = num * float(spec.multiply)
         out_of_range = np.zeros(n, dtype=bool)
@@ -149,25 +168,20 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
             out_of_range |= (num < spec.min).to_numpy(dtype=bool)
         if spec.max is not None:
             out_of_range |= (num > spec.max).to_numpy(dtype=bool)
-        out_of_range &= ~bad
-        _fail(out_of_range, "reason.out_of_range", s, reasons)
-        bad |= out_of_range
-        values: pd.Series = num
+        res.fail(out_of_range, "reason.out_of_range", s)
+        res.values = num
     elif ftype in {"date", "timestamp"}:
-        values = _parse_dates(s, spec.formats, ftype)
-        newbad = (s.notna() & values.isna()).to_numpy(dtype=bool) & ~bad
-        _fail(newbad, "reason.bad_date", s, reasons)
-        bad |= newbad
+        values = _parse_dates(s, spec, ftype)
+        res.fail((s.notna() & values.isna()).to_numpy(dtype=bool), "reason.bad_date", s)
         if spec.add_years:
             values = values + pd.DateOffset(years=spec.add_years)
+        res.values = values
     elif ftype == "bool":
         truthy = {"1", "true", "yes", "y", "t", "是"}
         falsy = {"0", "false", "no", "n", "f", "否"}
         low = s.astype("string").str.lower()
-        values = low.map(lambda v: True if v in truthy else (False if v in falsy else None)).astype(object)
-        newbad = (s.notna() & ~low.isin(truthy | falsy)).to_numpy(dtype=bool) & ~bad
-        _fail(newbad, "reason.bad_code", s, reasons)
-        bad |= newbad
+        res.values = low.map(lambda v: True if v in truthy else (False if v in falsy else None)).astype(object)
+        res.fail((s.notna() & ~low.isin(truthy | falsy)).to_numpy(dtype=bool), "reason.bad_code", s)
     elif ftype in {"uscc", "enterprise_id"}:
         strict = ftype == "uscc"
 
@@ -179,43 +193,40 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
                     return None, exc.reason
                 return spec.prefix + v, None
 
-        values, errs = _per_unique(s.astype("string"), check)
-        newbad = errs.notna().to_numpy(dtype=bool) & ~bad
-        for i in np.flatnonzero(newbad).tolist():
-            reasons.iat[i] = t("reason.bad_uscc", detail=errs.iat[i])
-        bad |= newbad
+        res.values, errs = _per_unique(s.astype("string"), check)
+        res.fail(errs.notna().to_numpy(dtype=bool), "reason.bad_uscc", errs.rename("detail"), as_detail=True)
     elif ftype == "person_id":
-        values, bad, reasons = _person_ids(s, spec, frame, crypto, context, bad, reasons)
+        _person_ids(s, spec, crypto, context, res)
     else:  # str
         values = s.astype("string")
         if spec.prefix:
             values = spec.prefix + values
+        res.values = values
         if spec.allowed is not None:
-            notallowed = (values.notna() & ~values.isin(spec.allowed)).to_numpy(dtype=bool) & ~bad
-            _fail(notallowed, "reason.bad_code", values, reasons)
-            bad |= notallowed
+            res.fail((values.notna() & ~values.isin(spec.allowed)).to_numpy(dtype=bool), "reason.bad_code", values)
     if spec.person_if is not None and ftype != "person_id":
-        values, bad, reasons = _person_ids(values, spec, frame, crypto, context, bad, reasons)
+        _person_ids(res.values, spec, crypto, context, res)
     if spec.encrypt:
-        shadow, _ = _per_unique_batch(
-            values.astype("string"),
+        res.hash_shadow, _ = _per_unique_batch(
+            res.values.astype("string"),
             lambda uniq: (crypto.hasher.many([u.strip().upper() for u in uniq]), [None] * len(uniq)),
         )
-        values = _encrypt(values, spec.target, crypto, context)
+        res.values = _encrypt(res.values, spec.target, crypto, context)
     if spec.required:
-        missing = values.isna().to_numpy(dtype=bool) & ~bad
-        for i in np.flatnonzero(missing).tolist():
-            reasons.iat[i] = t("reason.missing_required")
-        bad |= missing
-    return FieldResult(values, bad, reasons, shadow)
+        missing = res.values.isna().to_numpy(dtype=bool, copy=True)
+        if not spec.encrypt and pd.api.types.is_string_dtype(res.values):  # blank ids are no ids
+            text = pa.array(res.values, type=pa.string(), from_pandas=True)
+            blank = pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
+            missing = missing | pc.fill_null(blank, False).to_numpy(zero_copy_only=False)
+        res.fail(missing, "reason.missing_required")
+    return res
 
 
-def _person_ids(
-    s: pd.Series, spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context: dict[str, pd.Series],
-    bad: np.ndarray, reasons: pd.Series,
-) -> tuple[pd.Series, np.ndarray, pd.Series]:
+def _person_ids(s: pd.Series, spec: FieldSpec, crypto: Crypto, context: dict[str, pd.Series],
+                res: FieldResult) -> None:
     """Replace raw resident ID numbers by their keyed hash (only where ``person_if`` says person)."""
     s = s.astype("string")
+    res.values = s
     if spec.person_if is not None:
         kind = context.get(spec.person_if)
         if kind is None:
@@ -224,7 +235,7 @@ def _person_ids(
     else:
         is_person = np.ones(len(s), dtype=bool)
     if not is_person.any():
-        return s, bad, reasons
+        return
 
     def hash_many(uniq: list[str]) -> tuple[list[Any], list[str | None]]:
         norm = [u.strip().upper() for u in uniq]
@@ -247,10 +258,8 @@ def _person_ids(
     out[is_person] = hashed.to_numpy()
     err_full = pd.Series([None] * len(s), index=s.index, dtype=object)
     err_full[is_person] = errs.to_numpy()
-    newbad = err_full.notna().to_numpy(dtype=bool) & ~bad
-    for i in np.flatnonzero(newbad).tolist():
-        reasons.iat[i] = t("reason.bad_person_id", detail=err_full.iat[i])
-    return out.astype("string"), bad | newbad, reasons
+    res.fail(err_full.notna().to_numpy(dtype=bool), "reason.bad_person_id", err_full, as_detail=True)
+    res.values = out.astype("string")
 
 
 def _encrypt(values: pd.Series, target: str, crypto: Crypto, context: dict[str, pd.Series]) -> pd.Series:
@@ -263,32 +272,3 @@ def _encrypt(values: pd.Series, target: str, crypto: Crypto, context: dict[str, 
         for v, who in zip(values.astype(object).tolist(), owners, strict=True)
     ]
     return pd.Series(out, index=values.index, dtype=object)
-
-
-_DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y年%m月", "%Y-%m", "%Y")
-
-
-def _parse_dates(s: pd.Series, formats: tuple[str, ...], ftype: str) -> pd.Series:
-    """Parse dates trying each format in turn; already-typed dates pass through."""
-    if pd.api.types.is_datetime64_any_dtype(s):
-        out = pd.to_datetime(s, utc=True) if ftype == "timestamp" else s
-        return out
-    if s.dtype == object and len(s) and s.dropna().map(lambda v: hasattr(v, "year")).all():
-        return pd.to_datetime(s, utc=ftype == "timestamp", errors="coerce")
-    text = s.astype("string")
-    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-    todo = text.notna()
-    for fmt in formats or _DEFAULT_DATE_FORMATS:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        result.loc[parsed.index[ok]] = parsed[ok].astype("datetime64[us]")
-        todo &= result.isna()
-    if todo.any() and ftype == "timestamp":
-        parsed = pd.to_datetime(text[todo], errors="coerce", utc=True, format="ISO8601")
-        ok = parsed.notna()
-        result.loc[parsed.index[ok]] = parsed[ok].dt.tz_convert(None).astype("datetime64[us]")
-    if ftype == "timestamp":
-        return result.dt.tz_localize("UTC")
-    return result

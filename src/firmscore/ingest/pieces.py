@@ -5,9 +5,10 @@ record, so that quarantine reasons and input positions are exactly those of a si
 
 * **Parquet**: runs of whole row groups (row numbers from the row groups' sizes);
 * **JSON Lines**: byte ranges cut at line starts (a JSON string cannot contain a raw newline);
-* **CSV**: byte ranges cut at line starts, only when every line holds an even number of quote
-  characters: then no record spans lines (the reader joins lines only while quotes are open), and
-  fully quoted exports are cut too. A file with a quoted line break stays one piece.
+* **CSV**: byte ranges cut at line starts. A record spans lines only when its mapping declares a
+  multi-line column; then the file is cut only when every line holds an even number of quote
+  characters (no quote is open at any line break), so that fully quoted exports are still cut and
+  a file with a quoted line break stays one piece.
 
 The cuts depend only on the files, never on the number of workers, so the batch is the same
 (and its records are stored in the same order) whatever the number of processes.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 PIECE_BYTES = 32 * 1024 * 1024  # about this much input per piece
@@ -43,15 +45,21 @@ class Piece:
         return self.start == 0 and self.stop is None
 
 
-def cut(path: Path, fmt: str, file_id: int, piece_bytes: int = PIECE_BYTES) -> list[Piece]:
-    """The pieces of one file (a single whole piece when it is small or cannot be cut safely)."""
+def cut(path: Path, fmt: str, file_id: int, piece_bytes: int = PIECE_BYTES, multiline: bool = False) -> list[Piece]:
+    """The pieces of one file (a single whole piece when it is small or cannot be cut safely).
+
+    ``multiline``: the file's mapping lets quoted CSV values span lines.
+    """
     size = path.stat().st_size
     if size <= 2 * piece_bytes:
         return [Piece(file_id)]
     if fmt == "parquet":
-        return _parquet_pieces(path, file_id, size, piece_bytes)
+        try:
+            return _parquet_pieces(path, file_id, size, piece_bytes)
+        except (pa.ArrowException, OSError):
+            return [Piece(file_id)]  # not readable Parquet: the reader says so, naming the file
     if fmt in {"csv", "jsonl"}:
-        return _line_pieces(path, file_id, size, piece_bytes, check_quotes=fmt == "csv")
+        return _line_pieces(path, file_id, size, piece_bytes, check_quotes=fmt == "csv" and multiline)
     return [Piece(file_id)]
 
 

@@ -1,10 +1,14 @@
 """The ingestion run: read → convert → quarantine → stage → dedupe and version → store.
 
-Every input row ends in exactly one of three places, and the run proves it with a
-reconciliation (``read = accepted + quarantined + duplicates``, per file):
+Every input row ends in exactly one of four places, and the run proves it with a
+reconciliation (``read = accepted + filtered + quarantined + duplicates``, per file, and
+``read + skipped = physical`` against an independent count of the file's lines, see
+:mod:`firmscore.ingest.reconcile`):
 
-* **quarantined**: unreadable, or a field failed conversion; stored with file, line, field and
-  reason in the data home's quarantine table;
+* **quarantined**: unreadable, or a field failed conversion or a domain rule
+  (``datamodel/rules.py``); stored with file, line, field and reason in the data home's quarantine
+  table (a field with ``on_error: null`` is dropped instead, and counted);
+* **filtered**: no output of the mapping takes the row (its ``only_if`` rules): not an error;
 * **duplicate**: every record it maps to already exists with the same content (same source,
   source record id and content hash), in the store or earlier in the same run;
 * **accepted**: at least one of its records is new, or a new version of a known record (same
@@ -50,8 +54,12 @@ from firmscore.i18n import t
 from firmscore.ingest.convert import Crypto, FieldResult, convert_field
 from firmscore.ingest.finalize import Deduplicator, bucket_groups, write_output
 from firmscore.ingest.mapping import Mapping, MappingError, OutputSpec
+from firmscore.ingest.one_sided import FACT_OUTPUT, one_sided_facts
+from firmscore.ingest.one_sided import one_sided_rows as _one_sided
 from firmscore.ingest.pieces import Piece, cut
-from firmscore.ingest.readers import read_chunks
+from firmscore.ingest.readers import count_physical, excerpt, read_chunks
+from firmscore.ingest.reconcile import FileCounts, Tally
+from firmscore.ingest.rules import check_domain
 from firmscore.ingest.sources import Plan
 from firmscore.ingest.staging import ScratchWriter, positions
 from firmscore.ledger import EvidenceLedger, PreparedLeaves, prepare_leaves
@@ -67,18 +75,37 @@ ProgressFn = Callable[[str, int, int | None], None]
 
 @dataclass
 class FileReport:
-    """Reconciliation of one input file."""
+    """Reconciliation of one input file (see :mod:`firmscore.ingest.reconcile`)."""
 
     file: str
     mapping: str
     read: int = 0
     accepted: int = 0
+    filtered: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    physical: int = 0  # lines (text) or rows (Parquet) counted from the file itself
+    skipped: int = 0  # header, blank and continuation lines
+    reasons: Tally = field(default_factory=Tally)  # quarantine reasons by field
+    nulled: Tally = field(default_factory=Tally)  # values dropped under on_error: null, by field
+
+    @property
+    def unaccounted(self) -> int:
+        """Physical lines the readers did not account for (0 when reconciled)."""
+        return self.physical - self.read - self.skipped
 
     @property
     def reconciled(self) -> bool:
-        return self.read == self.accepted + self.quarantined + self.duplicates
+        return self.read == self.accepted + self.filtered + self.quarantined + self.duplicates and not self.unaccounted
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "mapping": self.mapping, "read": self.read, "accepted": self.accepted,
+            "filtered": self.filtered, "quarantined": self.quarantined, "duplicates": self.duplicates,
+            "physical": self.physical, "skipped": self.skipped, "reconciled": self.reconciled,
+            "nulled": self.nulled.total(), "quarantine_reasons": self.reasons.as_list(),
+            "nulled_fields": self.nulled.as_list(),
+        }
 
 
 @dataclass
@@ -108,12 +135,14 @@ class IngestReport:
             "source": self.source,
             "read": self.total("read"),
             "accepted": self.total("accepted"),
+            "filtered": self.total("filtered"),
             "quarantined": self.total("quarantined"),
             "duplicates": self.total("duplicates"),
             "reconciled": self.reconciled,
             "new_records": self.new_records,
             "new_versions": self.new_versions,
-            "files": [f.__dict__ | {"reconciled": f.reconciled} for f in self.files],
+            "nulled": int(sum(f.nulled.total() for f in self.files)),
+            "files": [f.as_dict() for f in self.files],
             "unmatched": self.unmatched,
             "ledger_leaves": self.leaves,
             "checkpoint": self.checkpoint,
@@ -179,19 +208,23 @@ class _Run:
         self.stage.mkdir(parents=True, exist_ok=True)
         self.q_rows: list[dict[str, Any]] = []
         self.q_part = 0
-        self.q_count: dict[int, int] = {}
+        self.counts: dict[int, FileCounts] = {}  # this task's counts per file id (see _convert_task)
         self.prefix = prefix  # names this converter's scratch files apart from other workers'
         self.scratch = ScratchWriter(self.stage, prefix)
+
+    def file_counts(self, file_id: int) -> FileCounts:
+        return self.counts.setdefault(file_id, FileCounts())
 
     # ------------------------------------------------------------ quarantine
     def quarantine(
         self, file_id: int, file: str, source: str, line: int, fld: str, reason: str, raw: str | None
     ) -> None:
+        """The one writer of quarantined rows (``raw``: the line's text, or its fields as JSON)."""
         self.q_rows.append(
             {"batch_id": self.batch_id, "source": source, "file": file, "line": line, "field": fld,
              "reason": reason, "raw": raw}
         )
-        self.q_count[file_id] = self.q_count.get(file_id, 0) + 1
+        self.file_counts(file_id).quarantined += 1
         if len(self.q_rows) >= 100_000:
             self.flush_quarantine()
 
@@ -220,8 +253,8 @@ class _Run:
         lines = np.concatenate(block.lines).astype(np.int64)
         file_ids = np.concatenate(block.file_ids).astype(np.int32)
         row_bad = np.zeros(n, dtype=bool)
-        row_fields: dict[int, list[str]] = {}  # only rows that fail get an entry
-        row_reasons: dict[int, list[str]] = {}
+        failures: dict[int, list[tuple[str, str, str]]] = {}  # row → (field, reason, code), only rows that fail
+        nulled: list[tuple[str, np.ndarray, pd.Series]] = []  # (field, rows, codes) dropped under on_error: null
         produced = np.zeros(n, dtype=bool)
         staged: list[tuple[OutputSpec, np.ndarray, dict[str, FieldResult]]] = []
         for out in mapping.outputs:
@@ -234,30 +267,51 @@ class _Run:
                 _check_vocabulary(spec.target, res)
                 results[spec.target] = res
                 context[spec.target] = res.values
+            check_domain(out.record_type, results, self.now, mapping.future_tolerance_days)
+            one_sided = _one_sided(out, results) & take
+            for spec in ordered:
+                res = results[spec.target]
                 hit = res.bad & take
+                if not hit.any():
+                    continue
+                name = spec.column or spec.target
+                if spec.on_error == "null" and not spec.required:
+                    _drop_values(res, hit)
+                    nulled.append((name, hit, res.codes))
+                    continue
                 for i in np.flatnonzero(hit).tolist():
-                    row_fields.setdefault(i, []).append(spec.column or spec.target)
-                    row_reasons.setdefault(i, []).append(f"{spec.target}: {res.reasons.iat[i]}")
+                    failures.setdefault(i, []).append(
+                        (name, f"{spec.target}: {res.reasons.iat[i]}", str(res.codes.iat[i])))
                 row_bad |= hit
             produced |= take
-            staged.append((out, take, results))
-        no_output = ~produced & ~row_bad
-        for i in np.flatnonzero(no_output).tolist():
-            row_fields.setdefault(i, []).append("<row>")
-            row_reasons.setdefault(i, []).append("no record produced: filtered out by the mapping's only_if rule")
-        row_bad |= no_output
+            staged.append((out, take & ~one_sided, results))
+            if one_sided.any():
+                staged.append((FACT_OUTPUT, one_sided, one_sided_facts(results)))
+        filtered = ~produced & ~row_bad
+        if filtered.any():
+            for fid, k in zip(*np.unique(file_ids[filtered], return_counts=True), strict=True):
+                self.file_counts(int(fid)).filtered += int(k)
         if row_bad.any():
-            raw_records = frame.loc[row_bad].astype(str).to_dict("records")
-            for k, i in enumerate(np.flatnonzero(row_bad).tolist()):
+            bad_rows = np.flatnonzero(row_bad)
+            raw_records = frame.iloc[bad_rows].astype(str).to_dict("records")
+            for k, i in enumerate(bad_rows.tolist()):
                 fid = int(file_ids[i])
-                self.quarantine(fid, file_names[fid], mapping.source, int(lines[i]), ";".join(row_fields[i]),
-                                " | ".join(row_reasons[i]), json.dumps(raw_records[k], ensure_ascii=False))
+                fails = failures[i]
+                for name, _, code in fails:
+                    self.file_counts(fid).reasons.add(name, code, int(lines[i]))
+                raw = excerpt(json.dumps(raw_records[k], ensure_ascii=False))
+                self.quarantine(fid, file_names[fid], mapping.source, int(lines[i]), ";".join(f[0] for f in fails),
+                                " | ".join(f[1] for f in fails), raw)
         good = ~row_bad
+        for name, hit, codes in nulled:
+            kept = np.flatnonzero(hit & good)
+            for i in kept.tolist():
+                self.file_counts(int(file_ids[i])).nulled.add(name, str(codes.iat[i]), int(lines[i]))
         for out_index, (out, take, results) in enumerate(staged):
             keep = good & take
             if not keep.any():
                 continue
-            self._stage(out, results, keep, lines, file_ids, mapping.source, out_index)
+            self._stage(out, results, keep, lines, file_ids, mapping.source, out_index)  # < 16 outputs (positions)
 
     def _stage(self, out: OutputSpec, results: dict[str, FieldResult], keep: np.ndarray, lines: np.ndarray,
                file_ids: np.ndarray, source: str, out_index: int) -> None:
@@ -305,6 +359,15 @@ def _check_vocabulary(target: str, res: FieldResult) -> None:
     for i in np.flatnonzero(unknown).tolist():
         res.reasons.iat[i] = t("reason.bad_code", value=vals.iat[i])
     res.bad |= unknown
+
+
+def _drop_values(res: FieldResult, rows: np.ndarray) -> None:
+    """``on_error: null``: the field's failing values become missing (the rows stay)."""
+    mask = pd.Series(rows, index=res.values.index)
+    res.values = res.values.mask(mask)
+    if res.hash_shadow is not None:
+        res.hash_shadow = res.hash_shadow.mask(mask)
+    res.bad = res.bad & ~rows
 
 
 def _only_if(out: OutputSpec, frame: pd.DataFrame) -> np.ndarray:
@@ -370,12 +433,12 @@ def ingest(
                     for k, pieces in enumerate(tasks)
                 ]
                 for fut in futures:
-                    _merge(report, run, fut.result(), progress, file_names, staged, from_worker=True)
+                    _merge(report, fut.result(), progress, staged)
             else:
                 for k, pieces in enumerate(tasks):
                     res = _convert_task(home.root, batch_id, keys_, now, k + 1, plan, pieces, file_names,
                                         chunk_rows, run)
-                    _merge(report, run, res, progress, file_names, staged, from_worker=False)
+                    _merge(report, res, progress, staged)
             run.flush_quarantine()
             _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit, progress)
             batch = _commit(run, report, on_store, ledger, pool, workers, progress)
@@ -424,8 +487,6 @@ def _deduplicate(run: _Run, report: IngestReport, plan: Plan, staged: dict[str, 
             report.new_versions[rt.value] = n_ver
         for w in writes:
             w.result()
-        for fid, fr in enumerate(report.files):
-            fr.quarantined = run.q_count.get(fid, 0)
         for fid, (acc, dup) in dedup.line_counts().items():
             report.files[fid].accepted = acc
             report.files[fid].duplicates = dup
@@ -452,7 +513,7 @@ def _tasks(plan: Plan) -> list[list[Piece]]:
     size = 0
     for i, pf in enumerate(plan.files):
         n = pf.path.stat().st_size
-        pieces = cut(pf.path, pf.mapping.format, i, TASK_BYTES)
+        pieces = cut(pf.path, pf.mapping.format, i, TASK_BYTES, multiline=bool(pf.mapping.multiline_columns()))
         if current and (len(pieces) > 1 or plan.files[current[0].file_id].mapping is not pf.mapping
                         or size + n > TASK_BYTES):
             tasks.append(current)
@@ -469,10 +530,9 @@ def _tasks(plan: Plan) -> list[list[Piece]]:
 
 @dataclass
 class _TaskResult:
-    """What converting some files produced: rows read per file, quarantine counts per file."""
+    """What converting some files produced: counts per file, rows per scratch file."""
 
-    read: dict[int, int]
-    quarantined: dict[int, int]
+    counts: dict[int, FileCounts]
     staged: dict[str, int]  # scratch file → rows
 
 
@@ -487,19 +547,22 @@ def _convert_task(
     if run is None:
         crypto = Crypto(PersonIdHasher(keys[0]), FieldCipher(keys[1]))
         run = _Run(DataHome(root), batch_id, crypto, now)
-    before = dict(run.q_count)
+    run.counts = {}
     run.prefix = prefix
     run.scratch = ScratchWriter(run.stage, prefix)
-    read: dict[int, int] = {}
     block, block_mapping = _Block(), None
     for piece in pieces:
         file_id = piece.file_id
         pf = plan.files[file_id]
         m = pf.mapping
+        if block_mapping is not None and m is not block_mapping and block.rows:
+            run.convert_block(block, block_mapping, file_names)
+            block = _Block()
         block_mapping = m
-        read.setdefault(file_id, 0)
+        counts = run.file_counts(file_id)
         first = True
-        for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows, piece):
+        for chunk in read_chunks(pf.path, m.format, m.encoding, m.delimiter, chunk_rows, piece,
+                                 m.multiline_columns()):
             chunk.frame.columns = [str(c) for c in chunk.frame.columns]
             if first and len(chunk.frame.columns):
                 missing = m.required_source_columns() - set(chunk.frame.columns)
@@ -511,32 +574,37 @@ def _convert_task(
                 first = False
             if m.drop_columns:
                 chunk.frame = chunk.frame.drop(columns=[c for c in m.drop_columns if c in chunk.frame.columns])
-            read[file_id] += chunk.n_read
+            counts.read += chunk.n_read
+            counts.skipped += chunk.skipped
             for err in chunk.errors:
+                counts.reasons.add(err.field, err.code, err.line)
                 run.quarantine(file_id, str(pf.path), m.source, err.line, err.field, err.reason, err.raw)
             block.add(chunk.frame, chunk.lines, file_id)
             if block.rows >= chunk_rows:
                 run.convert_block(block, m, file_names)
                 block = _Block()
+        counts.physical += count_physical(pf.path, m.format, piece)  # the oracle: without the reader
     if block.rows and block_mapping is not None:
         run.convert_block(block, block_mapping, file_names)
     staged = run.scratch.close()
     run.flush_quarantine()
-    counts = {k: v - before.get(k, 0) for k, v in run.q_count.items() if v - before.get(k, 0)}
-    return _TaskResult(read, counts, staged)
+    return _TaskResult(run.counts, staged)
 
 
-def _merge(report: IngestReport, run: _Run, res: _TaskResult, progress: ProgressFn | None,
-           file_names: list[str], staged: dict[str, int], from_worker: bool) -> None:
-    """Fold a task's counts into the batch (a worker's quarantine counts are not yet in ``run``)."""
+def _merge(report: IngestReport, res: _TaskResult, progress: ProgressFn | None, staged: dict[str, int]) -> None:
+    """Fold a task's counts into the batch's reconciliation."""
     staged.update(res.staged)
-    for fid, n in res.read.items():
-        report.files[fid].read += n
+    for fid, c in res.counts.items():
+        fr = report.files[fid]
+        fr.read += c.read
+        fr.physical += c.physical
+        fr.skipped += c.skipped
+        fr.filtered += c.filtered
+        fr.quarantined += c.quarantined
+        fr.reasons.merge(c.reasons)
+        fr.nulled.merge(c.nulled)
         if progress:
-            progress("read", n, None)
-    if from_worker:
-        for fid, n in res.quarantined.items():
-            run.q_count[fid] = run.q_count.get(fid, 0) + n
+            progress("read", c.read, None)
 
 
 def _commit(run: _Run, report: IngestReport, on_store: Callable[[RecordType, pa.Table], Any] | None,

@@ -40,16 +40,31 @@ class Plan:
 
 
 def load_profile(name_or_path: str) -> list[tuple[str, str]]:
-    """Return the (pattern, mapping name) pairs of a source profile."""
+    """Return the (pattern, mapping) pairs of a source profile.
+
+    A mapping given as a relative YAML path is resolved against the profile's own folder (not the
+    working directory), so a profile and its mappings can be kept together and used from anywhere.
+    """
     path = Path(name_or_path)
+    folder: Path | None = None
     if path.suffix in {".yaml", ".yml"} and path.exists():
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        folder = path.resolve().parent
     else:
         res = resources.files("firmscore.ingest").joinpath("sources", f"{name_or_path}.yaml")
         if not res.is_file():
             raise MappingError(f"unknown source profile: {name_or_path}")
         raw = yaml.safe_load(res.read_text(encoding="utf-8"))
-    return [(str(f["pattern"]), str(f["mapping"])) for f in raw["files"]]
+    if not isinstance(raw, dict) or not isinstance(raw.get("files"), list):
+        raise MappingError(f"{name_or_path}: a source profile needs a list of files (pattern, mapping)")
+    pairs = []
+    for f in raw["files"]:
+        mapping = str(f["mapping"])
+        target = Path(mapping)
+        if folder is not None and target.suffix in {".yaml", ".yml"} and not target.is_absolute():
+            mapping = str(folder / target)
+        pairs.append((str(f["pattern"]), mapping))
+    return pairs
 
 
 def plan(paths: list[Path], source: str | None = None, mapping: str | None = None) -> Plan:

@@ -89,9 +89,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 405:  # keeps Starlette's Allow header (RFC 9110 §15.5.6)
-            return problem_response(request, 405, "method_not_allowed", dict(exc.headers or {}),
-                                    method=request.method)
+        if exc.status_code == 405:  # Allow: every method of every route on this path (RFC 9110 §15.5.6)
+            from firmscore.service.routetable import allowed_methods
+
+            allow = ", ".join(allowed_methods(request.app, request.url.path))
+            return problem_response(request, 405, "method_not_allowed", {"Allow": allow}, method=request.method)
         if exc.status_code == 404:
             return problem_response(request, 404, "not_found", path=request.url.path)
         if exc.status_code == 413:

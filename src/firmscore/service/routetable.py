@@ -39,3 +39,15 @@ def other_routes(app: FastAPI) -> list[str]:
     """Paths served outside the API routers (the OpenAPI document and the docs page)."""
     return [str(getattr(r, "path", "")) for r in app.routes
             if not isinstance(r, APIRoute) and not hasattr(r, "effective_route_contexts")]
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Methods of every API route whose template matches ``path`` (for the ``Allow`` header of a 405)."""
+    import re
+
+    out: set[str] = set()
+    for row in api_routes(app):
+        pattern = "^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(row.path)) + "$"
+        if re.match(pattern, path):
+            out.add(row.method)
+    return sorted(out)
