@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -38,16 +36,3 @@ def writing(home: DataHome, command: str) -> Iterator[DataHome]:
         Console(stderr=True, soft_wrap=True).print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
-
-def display_paths(paths: list[str]) -> list[str]:
-    """Short, readable names for files in a report: relative to the working directory when below it,
-    else to their common folder (a full path says nothing a narrow terminal can show)."""
-    if not paths:
-        return []
-    cwd = Path.cwd().resolve()
-    resolved = [Path(p).resolve() for p in paths]
-    if all(p.is_relative_to(cwd) for p in resolved):
-        return [p.relative_to(cwd).as_posix() for p in resolved]
-    common = Path(os.path.commonpath([str(p.parent) for p in resolved]))
-    base = common.parent if len(set(resolved)) == 1 else common
-    return [p.relative_to(base).as_posix() for p in resolved]

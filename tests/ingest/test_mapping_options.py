@@ -67,7 +67,9 @@ def _written(count: int, style: str) -> str:
        unit=st.sampled_from(sorted(_UNITS)), on_error=st.sampled_from(["quarantine", "null"]))
 def test_epoch_counts_are_dates_in_the_declared_zone(rows: list[tuple[datetime, str, bool]], unit: str,
                                                      on_error: str) -> None:
-    lines, expected, bad = [], {}, 0
+    lines: list[str] = []
+    expected: dict[str, Any] = {}
+    bad = 0
     for i, (instant, style, broken) in enumerate(rows):
         scale = _UNITS[unit]
         count = int(instant.timestamp()) * scale + (instant.microsecond // 1000 * scale // 1000 if scale > 1 else 0)
@@ -149,7 +151,8 @@ def test_thousands_separators_decimal_commas_and_fullwidth_digits(rows: list[tup
                                                                   decimal_comma: bool, on_error: str) -> None:
     locale = 'thousands: ".", decimal: ","' if decimal_comma else 'thousands: ","'
     mapping = AMOUNT_MAPPING.format(locale=locale, on_error=on_error, staff_options="")
-    lines, expected = [], {}
+    lines: list[str] = []
+    expected: dict[str, tuple[float | None, int]] = {}
     n_bad = n_filtered = 0
     for i, (value, style, staff) in enumerate(rows):
         kind = "other" if style == "filtered" else "firm"

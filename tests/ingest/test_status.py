@@ -51,12 +51,12 @@ def test_status_counts_quarantine_and_nulled_fields_by_file_field_and_reason(tmp
     body = out[out.index("Quarantined and nulled"):]
     assert "".join(body.splitlines()[1:3]) == \
         "deliveries/2024-06/registry-export-with-a-long-name/enterprise_information_full_table_final_v2.csv"
-    rows = {tuple(c.strip() for c in line.split("│")) for line in body.splitlines() if "│" in line}
-    assert ("nulled", "est", "not a valid date: '…'", "2", "3, 4") in rows
-    assert ("nulled", "est", "date before …, impossible: '…'", "1", "8") in rows
-    assert ("quarantined", "staff", "not an integer: '…'", "1", "5") in rows
-    assert ("quarantined", "staff", "may not be negative: '…'", "1", "6") in rows
-    assert ("quarantined", "<row>", "malformed row: unterminated quoted", "1", "7") in rows
+    table = {tuple(c.strip() for c in line.split("│")) for line in body.splitlines() if "│" in line}
+    assert ("nulled", "est", "not a valid date: '…'", "2", "3, 4") in table
+    assert ("nulled", "est", "date before …, impossible: '…'", "1", "8") in table
+    assert ("quarantined", "staff", "not an integer: '…'", "1", "5") in table
+    assert ("quarantined", "staff", "may not be negative: '…'", "1", "6") in table
+    assert ("quarantined", "<row>", "malformed row: unterminated quoted", "1", "7") in table
 
     full = _run(["status", "--home", "home", "--quarantine"], tmp_path, monkeypatch)
     # the example lines with their stored reasons (values included, raw text never)

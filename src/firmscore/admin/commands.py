@@ -18,6 +18,7 @@ from firmscore.i18n import t
 from firmscore.ledger.ledger import LEDGER_FILE, LedgerError
 from firmscore.store.home import DataHome
 from firmscore.store.quarantine import read_quarantine
+from firmscore.terminal import print_error
 
 admin_app = typer.Typer(
     help="Administration: erasure, key rotation, quarantine review, migration. 管理: 擦除、密钥轮换、隔离区、迁移。",
@@ -29,7 +30,7 @@ HOME_OPTION = typer.Option(None, "--home", help="Data home (default ./firmscore-
 def _home_with_ledger(home: Path | None) -> DataHome:
     dh = DataHome.open(home)
     if not (dh.root / "ledger" / LEDGER_FILE).exists():
-        Console(stderr=True).print(f"[red]{t('admin.no_ledger', path=dh.root / 'ledger')}[/red]")
+        print_error(Console(stderr=True), t("admin.no_ledger", path=dh.root / "ledger"))
         raise typer.Exit(2)
     return dh
 
@@ -53,7 +54,7 @@ def erase(
             report = erase_records(dh, record_ids, rule, on_date, recompute=recompute,
                                    say=lambda s: status.update(s))
     except LedgerError as exc:
-        Console(stderr=True).print(f"[red]{exc}[/red]")
+        print_error(Console(stderr=True), str(exc))
         raise typer.Exit(1) from exc
     console.print(f"[green]{t('admin.erased', n=len(report.erasures), rule=rule, date=on_date)}[/green]")
     console.print(t("admin.rows_removed", rows=report.rows_removed, rewritten=len(report.parts_rewritten),

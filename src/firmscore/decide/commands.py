@@ -23,6 +23,7 @@ from firmscore.decide.stress import changed_decisions, read_stress
 from firmscore.decide.summary import portfolio_summary, summary_by
 from firmscore.i18n import current_lang, t
 from firmscore.store.home import DataHome
+from firmscore.terminal import print_error
 
 HOME = typer.Option(None, "--home", help="Data home (default ./firmscore-data or $FIRMSCORE_HOME).")
 SUMMARY_ROWS = ("firms", "approved", "total_lent", "budget_used", "expected_interest", "expected_loss",
@@ -96,7 +97,7 @@ def strategy(
         _run(console, lg, day, budget, amount, rate, churn, lgd, lgd_by_grade, exclude_grade, limit, stress, out,
              DataHome.open(home))
     except StrategyError as err:
-        console.print(f"[red]{t('strategy.error', lg, message=err.message(lg))}[/red]")
+        print_error(console, t('strategy.error', lg, message=err.message(lg)))
         raise typer.Exit(2) from None
 
 

@@ -20,23 +20,24 @@ from firmscore.features.labels import DEFAULT_TRIGGERS, build_labels, read_label
 from firmscore.features.report import coverage_report
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
+from firmscore.terminal import print_error
 
 
 def _date(value: str | None, console: Console) -> dt.date:
     if value is None:
-        console.print(f"[red]{t('features.need_as_of')}[/red]")
+        print_error(console, t('features.need_as_of'))
         raise typer.Exit(2)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        console.print(f"[red]{t('features.bad_date', value=value)}[/red]")
+        print_error(console, t('features.bad_date', value=value))
         raise typer.Exit(2) from None
 
 
 def _home(path: Path | None, console: Console) -> DataHome:
     home = DataHome.open(path)
     if not home.root.exists():
-        console.print(f"[red]{t('features.no_home', path=home.root)}[/red]")
+        print_error(console, t('features.no_home', path=home.root))
         raise typer.Exit(1)
     return home
 
@@ -106,7 +107,7 @@ def features(
         try:
             typer.echo(explain(get_feature(explain_name)))
         except KeyError:
-            console.print(f"[red]{t('features.unknown', name=explain_name)}[/red]")
+            print_error(console, t('features.unknown', name=explain_name))
             raise typer.Exit(2) from None
         return
     if list_all:
@@ -138,7 +139,7 @@ def labels(
         try:
             table = build_labels(dh, day, horizon, trigger)
         except ValueError as exc:
-            console.print(f"[red]{exc}[/red]")
+            print_error(console, exc)
             raise typer.Exit(2) from None
         path = write_labels(dh, day, horizon, table, trigger)
     n = table.num_rows

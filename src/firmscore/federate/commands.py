@@ -20,6 +20,7 @@ from firmscore.federate.party import PartyNode
 from firmscore.federate.settings import BINNING_KEYS, FedSettings, read_party_data
 from firmscore.federate.transport import http_sender, make_server
 from firmscore.i18n import t
+from firmscore.terminal import print_error
 
 fed = typer.Typer(help="Vertical federated scorecards with a partner (bank ⇄ platform). 联邦评分卡。",
                   no_args_is_help=True)
@@ -37,7 +38,7 @@ def _home(home: Path | None) -> Path:
 
 
 def _fail(exc: FederationError) -> None:
-    Console(stderr=True).print(f"[red]{exc.code}[/red] {exc}")
+    print_error(Console(stderr=True), f"{exc.code} {exc}")
     raise typer.Exit(2)
 
 

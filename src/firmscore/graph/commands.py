@@ -20,6 +20,7 @@ from firmscore.graph.explain import explain
 from firmscore.graph.features import GraphAnalysis, analyse_home
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
+from firmscore.terminal import print_error
 
 _STEPS = 20  # build steps + analysis steps, for the progress bar
 
@@ -81,7 +82,7 @@ def graph(
     console = Console()
     dh = DataHome.open(home)
     if not dh.root.exists():
-        console.print(f"[red]{t('graph.no_home', path=dh.root)}[/red]")
+        print_error(console, t('graph.no_home', path=dh.root))
         raise typer.Exit(1)
     day = parse_date(as_of)
     model = None
@@ -100,7 +101,7 @@ def graph(
         try:
             own, pd, statements = explain(analysis, explain_id, top=top)
         except KeyError as exc:
-            console.print(f"[red]{t('graph.unknown_enterprise', eid=explain_id)}[/red]")
+            print_error(console, t('graph.unknown_enterprise', eid=explain_id))
             raise typer.Exit(2) from exc
         console.print(f"[bold]{t('graph.explain_title', eid=explain_id)}[/bold]")
         console.print(f"{t('graph.own_pd')}: {own:.2%}   {t('graph.contagion_pd')}: {pd:.2%}")

@@ -10,11 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from firmscore.cli_options import display_paths, writing
+from firmscore.cli_options import writing
 from firmscore.i18n import t
 from firmscore.ingest import IngestReport, MappingError, ingest_paths
 from firmscore.ingest.readers import UnreadableFile
 from firmscore.store.home import DataHome
+from firmscore.terminal import display_paths, print_error
 
 
 def print_report(report: IngestReport, console: Console) -> None:
@@ -77,7 +78,7 @@ def ingest_cmd(
             report = ingest_paths(dh, paths, source=source, mapping=mapping, progress=tick, chunk_rows=chunk_rows,
                                   ledger=ledger, workers=workers or (os.cpu_count() or 1))
     except FileNotFoundError as exc:
-        console.print(f"[red]{t('error.missing_file', path=exc.args[0])}[/red]")
+        print_error(console, t('error.missing_file', path=exc.args[0]))
         raise typer.Exit(2) from exc
     except (MappingError, UnreadableFile) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)

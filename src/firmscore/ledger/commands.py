@@ -23,6 +23,7 @@ from firmscore.ledger.log import LedgerCorrupted
 from firmscore.ledger.verify import ProofError
 from firmscore.ledger.witnessing import add_witness
 from firmscore.store.home import DataHome
+from firmscore.terminal import print_error
 
 ledger_app = typer.Typer(
     help="Evidence ledger: verify, checkpoints, proofs, public key. 证据账本。", no_args_is_help=True
@@ -40,7 +41,7 @@ def _print_note(console: Console, note: str) -> None:
 def _open(home: Path | None, *, create_key: bool = True) -> EvidenceLedger:
     dh = DataHome.open(home)
     if not (dh.root / "ledger" / LEDGER_FILE).exists():  # for_home would create an empty one
-        Console(stderr=True).print(f"[red]no ledger at {dh.root / 'ledger'} / 账本不存在[/red]")
+        print_error(Console(stderr=True), f"no ledger at {dh.root / 'ledger'} / 账本不存在")
         raise typer.Exit(2)
     return EvidenceLedger.for_home(dh, create_key=create_key, say=lambda m: Console(stderr=True).print(m))
 
@@ -148,7 +149,7 @@ def checkpoint(
         got = led.witness()
         _print_note(console, got.note)
         for name, why in got.refused:
-            console.print(f"[red]{t('ledger.witness_refused', witness=name, detail=why)}[/red]", soft_wrap=True)
+            print_error(console, t('ledger.witness_refused', witness=name, detail=why))
         if got.refused:
             raise typer.Exit(1)
 
@@ -189,7 +190,7 @@ def prove(
             result = led.lookup(record_id) if tree_size is None else None
             proof = result.proof if result is not None else led.prove(record_id, tree_size)
         except LedgerError as exc:
-            console.print(f"[red]{exc}[/red]")
+            print_error(console, exc)
             raise typer.Exit(1) from exc
         if as_json:
             payload = proof.to_dict()
@@ -215,7 +216,7 @@ def prove(
             proof.verify(led.verifier)
             console.print(f"[green]{t('ledger.proof_ok')}[/green]")
         except (ProofError, ValueError) as exc:
-            console.print(f"[red]{t('ledger.proof_bad', detail=exc)}[/red]")
+            print_error(console, t('ledger.proof_bad', detail=exc))
             raise typer.Exit(1) from exc
 
 

@@ -14,6 +14,7 @@ from firmscore.cli_options import parse_date, writing
 from firmscore.ledger.checkpoint import Keyring
 from firmscore.scoring import read_scores, score_enterprises, train_model, validate_model, verify_score
 from firmscore.store.home import DataHome
+from firmscore.terminal import print_error
 
 HOME = typer.Option(None, "--home", help="Data home (default ./firmscore-data or $FIRMSCORE_HOME).")
 
@@ -96,7 +97,7 @@ def verify_score_cmd(
         try:
             ring = Keyring.parse(keyring.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            console.print(f"[red]keyring unreadable / 公钥环无法读取: {keyring}: {exc}[/red]")
+            print_error(console, f"keyring unreadable / 公钥环无法读取: {keyring}: {exc}")
             raise typer.Exit(2) from exc
     res = verify_score(DataHome.open(home), enterprise_id, parse_date(as_of) if as_of else None, keyring=ring)
     t = Table(title=f"verify-score {enterprise_id} @ {res.as_of}")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from firmscore.service.roles import Role
+from firmscore.terminal import print_error
 
 HOME = typer.Option(None, "--home", help="Data home (default ./firmscore-data or $FIRMSCORE_HOME).")
 DB = typer.Option(None, "--database-url", help="Operational store, e.g. postgresql+psycopg://user@host/db "
@@ -41,7 +42,7 @@ def _shown_once(console: Console, title: str, rows: list[tuple[str, str]]) -> No
 
 
 def _fail(exc: Exception) -> None:
-    Console(stderr=True).print(f"[red]{exc}[/red]")
+    print_error(Console(stderr=True), str(exc))
     raise typer.Exit(2)
 
 

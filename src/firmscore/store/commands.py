@@ -17,10 +17,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from firmscore.cli_options import display_paths
 from firmscore.i18n import t
 from firmscore.store import messages as _messages  # noqa: F401  (registers the status messages)
 from firmscore.store.home import DataHome
+from firmscore.terminal import display_paths, print_error
 
 _BLANKS = {name: "…" for name in ("value", "detail", "floor", "low", "high", "column", "lines", "expected", "got",
                                   "encoding")}
@@ -126,7 +126,7 @@ def status(
     dh = DataHome.open(home)
     console = Console()
     if not dh.root.exists():
-        console.print(f"[red]no data home at {dh.root}[/red]")
+        print_error(console, f"no data home at {dh.root}")
         raise typer.Exit(1)
     counts = dh.counts()
     table = Table(title=f"{t('status.title')}: {dh.root}")

@@ -11,6 +11,7 @@ from rich.table import Table
 from firmscore.cli_options import parse_date
 from firmscore.synth.config import BLOCK_SIZE
 from firmscore.synth.generate import generate
+from firmscore.terminal import print_error
 
 
 def synth(
@@ -30,7 +31,7 @@ def synth(
         summary = generate(out, enterprises, seed, as_of=parse_date(as_of), horizon_months=horizon_months,
                            chunk_size=chunk_size, progress=not quiet)
     except ValueError as exc:
-        console.print(f"[red]synth: {exc}[/red]")
+        print_error(console, f"synth: {exc}")
         raise typer.Exit(2) from exc
     table = Table(title=f"合成数据 / synthetic universe: {summary.out_dir}")
     table.add_column("记录类型 / record type")

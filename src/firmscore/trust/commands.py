@@ -16,6 +16,7 @@ import firmscore.trust.messages  # noqa: F401  (registers the messages)
 from firmscore.cli_options import parse_date, writing
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
+from firmscore.terminal import print_error
 from firmscore.trust.checks import CHECK_IDS
 from firmscore.trust.compute import compute_trust
 from firmscore.trust.explain import explain_firm
@@ -80,7 +81,7 @@ def summary_tables(table: pa.Table) -> list[Table]:
 def _explain(dh: DataHome, eid: str, day: dt.date, console: Console) -> None:
     row, items = explain_firm(dh, eid, day)
     if row is None:
-        console.print(f"[red]{t('trust.unknown_enterprise', eid=eid, as_of=day)}[/red]")
+        print_error(console, t('trust.unknown_enterprise', eid=eid, as_of=day))
         raise typer.Exit(2)
     console.print(f"[bold]{t('trust.explain_title', eid=eid, as_of=day)}[/bold]")
     console.print(t("trust.depth_line", grade=row["depth_grade"], points=row["depth_points"],
@@ -109,7 +110,7 @@ def trust(
     console = Console()
     dh = DataHome.open(home)
     if not dh.root.is_dir():
-        console.print(f"[red]{t('trust.no_home', path=dh.root)}[/red]")
+        print_error(console, t('trust.no_home', path=dh.root))
         raise typer.Exit(1)
     day = parse_date(as_of)
     if explain_id:
