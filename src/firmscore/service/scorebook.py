@@ -24,6 +24,7 @@ from firmscore.datamodel.specials import NOT_AUTHORIZED
 from firmscore.engines import DuckDBEngine
 from firmscore.features import all_features
 from firmscore.ledger import EvidenceLedger
+from firmscore.model.reasons import principal_reasons
 from firmscore.scoring import current_model, read_scores
 from firmscore.scoring.data import feature_frame, feature_metadata
 from firmscore.scoring.evidence import install_evidence
@@ -98,7 +99,7 @@ class ScoreBook:
     def _variant(self, bundle: Any, X: pd.DataFrame, frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
         """Scores of ``X`` (personal features withheld), with reasons and evidence as the batch builds them."""
         out = bundle.apply(X)
-        reasons = bundle.card.reasons(X, feature_metadata(), 4)
+        reasons = principal_reasons(bundle.card, X, feature_metadata(), 4)
         # evidence the stored reasons do not already carry: features new among a firm's reasons, and
         # the personal-credit features (whose records leave the receipt)
         known = {(str(eid), r["feature"]): r["record_ids"] for eid in X.index
