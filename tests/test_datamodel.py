@@ -20,7 +20,7 @@ from firmscore.datamodel.pii import (
     valid_resident_ids,
     validate_resident_id,
 )
-from firmscore.datamodel.uscc import ALPHABET, InvalidCreditCode, is_valid, make_code, validate
+from firmscore.datamodel.uscc import ALPHABET, InvalidCreditCode, is_valid, make_code, validate, validate_many
 
 # Real, published codes (companies' own registry pages).
 KNOWN_VALID = ["91330100799655058B", "91440300708461136T"]
@@ -120,3 +120,25 @@ def test_every_schema_has_provenance_and_time_columns() -> None:
         assert "observed_at" not in content_columns(rt)
         assert "legal_expiry" in content_columns(rt)
     assert schema_for("event").field("observed_at").type == pa.timestamp("us", tz="UTC")
+
+
+def _one_by_one(code: str) -> tuple[str | None, str | None]:
+    try:
+        return validate(code), None
+    except InvalidCreditCode as exc:
+        return None, exc.reason
+
+
+_near_codes = st.one_of(
+    st.text(alphabet=ALPHABET, min_size=17, max_size=17).map(make_code),  # valid
+    st.text(alphabet=ALPHABET, min_size=18, max_size=18),  # mostly a wrong check character
+    st.text(alphabet=ALPHABET + "abcxyzIOSVZ ", min_size=16, max_size=20),  # case, blanks, banned letters, length
+    st.text(min_size=0, max_size=20),  # anything, non-ASCII included
+    st.text(alphabet=ALPHABET, min_size=17, max_size=17).map(lambda b: " " + make_code(b).lower() + " "),
+)
+
+
+@given(st.lists(_near_codes, max_size=40))
+def test_validate_many_agrees_with_validate_code_by_code(codes: list[str]) -> None:
+    codes_out, reasons = validate_many(codes)
+    assert list(zip(codes_out, reasons, strict=True)) == [_one_by_one(c) for c in codes]

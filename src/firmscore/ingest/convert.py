@@ -185,15 +185,14 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
     elif ftype in {"uscc", "enterprise_id"}:
         strict = ftype == "uscc"
 
-        def check(v: str) -> tuple[Any, str | None]:
-            try:
-                return uscc.validate(v), None
-            except uscc.InvalidCreditCode as exc:
-                if strict:
-                    return None, exc.reason
-                return spec.prefix + v, None
+        def check(values: list[str]) -> tuple[list[Any], list[str | None]]:
+            codes, reasons = uscc.validate_many(values)
+            if strict:
+                return list(codes), reasons
+            kept = [spec.prefix + v if c is None else c for v, c in zip(values, codes, strict=True)]
+            return kept, [None] * len(values)
 
-        res.values, errs = _per_unique(s.astype("string"), check)
+        res.values, errs = _per_unique_batch(s.astype("string"), check)
         res.fail(errs.notna().to_numpy(dtype=bool), "reason.bad_uscc", errs.rename("detail"), as_detail=True)
     elif ftype == "person_id":
         _person_ids(s, spec, crypto, context, res)
