@@ -82,8 +82,11 @@ def test_evidence_record_proof_verifies_without_trusting_the_server(api: Api, tm
 
 
 def test_query_log_is_append_only_in_the_store(api: Api) -> None:
+    api.client.get(f"/v1/enterprises/{api.firm_a}/score", params={"purpose": "loan_approval"},
+                   headers=api.headers("client:bank-a"))  # at least one entry, whichever test ran before
     with api.service.engine.connect() as con:
         seq = con.execute(text("SELECT min(seq) FROM query_log")).scalar_one()
+    assert seq is not None
     for stmt in ("UPDATE query_log SET purpose = 'trade_credit' WHERE seq = :s",
                  "DELETE FROM query_log WHERE seq = :s"):
         with pytest.raises(Exception, match="append-only"), api.service.engine.begin() as con:

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from firmscore.datamodel import RecordType, schema_for
@@ -34,16 +34,25 @@ def _utc(t: Any) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
-def valid_grant(session: Session, enterprise_id: str, institution_id: str, purpose: str,
-                now: dt.datetime | None = None) -> Consent | None:
-    """The authorization valid right now for (firm, institution, purpose), if any."""
+#: built once: each request only binds its three values (the ORM query and its session cost more
+#: than the lookup itself, and this runs on every score, report and evidence answer)
+_VALID_GRANTS = select(Consent.grant_id, Consent.effective_from, Consent.effective_to).where(
+    Consent.enterprise_id == bindparam("enterprise_id"), Consent.institution_id == bindparam("institution_id"),
+    Consent.purpose == bindparam("purpose"), Consent.revoked_at.is_(None))
+
+
+def valid_grant(engine: Engine, enterprise_id: str, institution_id: str, purpose: str,
+                now: dt.datetime | None = None) -> str | None:
+    """The id of the authorization valid right now for (firm, institution, purpose), if any.
+
+    Read from the store on every call, never cached: a revocation holds for the very next request."""
     now = now or dt.datetime.now(dt.UTC)
-    rows = session.scalars(select(Consent).where(Consent.enterprise_id == enterprise_id,
-                                                 Consent.institution_id == institution_id,
-                                                 Consent.purpose == purpose, Consent.revoked_at.is_(None)))
-    for c in rows:
-        if _utc(c.effective_from) <= now and (c.effective_to is None or now < _utc(c.effective_to)):
-            return c
+    with engine.connect() as conn:
+        rows = conn.execute(_VALID_GRANTS, {"enterprise_id": enterprise_id, "institution_id": institution_id,
+                                            "purpose": purpose}).all()
+    for grant_id, effective_from, effective_to in rows:
+        if _utc(effective_from) <= now and (effective_to is None or now < _utc(effective_to)):
+            return str(grant_id)
     return None
 
 

@@ -22,9 +22,9 @@ import threading
 import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from firmscore.service import ledger_adapter
@@ -32,6 +32,11 @@ from firmscore.service.store.models import QueryLogEntry
 from firmscore.store.home import DataHome
 
 log = logging.getLogger("firmscore.service.querylog")
+
+_TABLE = cast(Table, QueryLogEntry.__table__)
+#: one executemany for a whole batch's leaves (an UPDATE statement per entry held the GIL the requests need)
+_SET_LEAF = (update(_TABLE).where(_TABLE.c.seq == bindparam("entry_seq"), _TABLE.c.leaf_index.is_(None))
+             .values(leaf_index=bindparam("leaf")))
 
 
 @dataclass(kw_only=True)
@@ -152,17 +157,20 @@ class QueryLog:
 
     def _commit_to_ledger(self) -> int:
         done = 0
+        rows = self._pending()
+        if not rows:
+            return 0  # the ledger is opened only when there is something to append (this runs every interval)
         with ledger_adapter.open_ledger(self.home) as ledger:
-            while True:
-                with self.sessions() as s:
-                    rows = list(s.scalars(select(QueryLogEntry).where(QueryLogEntry.leaf_index.is_(None))
-                                          .order_by(QueryLogEntry.seq).limit(self.max_batch)))
-                if not rows:
-                    return done
+            while rows:
                 leaves = ledger_adapter.append_query_log(ledger, [(r.entry_id, ledger_content(r)) for r in rows])
                 with self.sessions.begin() as s:
-                    for r, leaf in zip(rows, leaves, strict=True):
-                        s.execute(update(QueryLogEntry).where(QueryLogEntry.seq == r.seq,
-                                                              QueryLogEntry.leaf_index.is_(None))
-                                  .values(leaf_index=leaf))
+                    s.connection().execute(_SET_LEAF, [{"entry_seq": r.seq, "leaf": leaf}
+                                                       for r, leaf in zip(rows, leaves, strict=True)])
                 done += len(rows)
+                rows = self._pending()
+        return done
+
+    def _pending(self) -> list[QueryLogEntry]:
+        with self.sessions() as s:
+            return list(s.scalars(select(QueryLogEntry).where(QueryLogEntry.leaf_index.is_(None))
+                                  .order_by(QueryLogEntry.seq).limit(self.max_batch)))

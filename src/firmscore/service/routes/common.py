@@ -79,13 +79,12 @@ def decide_consent(svc: Service, principal: Principal, enterprise_id: str, purpo
     if firm is None or firm.legal_rep_id is None:
         return ConsentDecision(True, "no_legal_rep", None)
     assert principal.institution_id is not None
-    with svc.sessions() as s:
-        grant = valid_grant(s, enterprise_id, principal.institution_id, purpose.value)
-    if grant is None:
+    grant_id = valid_grant(svc.engine, enterprise_id, principal.institution_id, purpose.value)
+    if grant_id is None:
         return ConsentDecision(False, "not_authorized", None)
     if not svc.scores.reads_personal(enterprise_id):
-        return ConsentDecision(True, "no_data_at_scoring", grant.grant_id)
-    return ConsentDecision(True, "used", grant.grant_id)
+        return ConsentDecision(True, "no_data_at_scoring", grant_id)
+    return ConsentDecision(True, "used", grant_id)
 
 
 def score_body(svc: Service, enterprise_id: str, decision: ConsentDecision, lang: str) -> tuple[dict[str, Any], str]:
