@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firmscore.datamodel import schema_for
-from firmscore.ledger.encoding import canonical_bytes, commitment_leaf, encode_table, record_dicts, record_id_marker
+from firmscore.ledger.encoding import (
+    canonical_bytes,
+    canonical_json,
+    commitment_leaf,
+    encode_table,
+    record_dicts,
+    record_id_marker,
+)
 
 text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
 floats = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1e16, 5e-5]))
@@ -61,3 +69,30 @@ def test_commitment_leaf_is_canonical(record_id: str, commit: str) -> None:
     doc: dict[str, int | str] = {"v": 1, "type": "person", "record_id": record_id, "commitment": commit}
     assert commitment_leaf("person", record_id, commit) == rfc8785.dumps(doc)
     assert record_id_marker(record_id) in rfc8785.dumps(doc)
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**60), max_value=2**60),
+              st.floats(allow_nan=True, allow_infinity=True), text),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values)
+def test_canonical_json_is_rfc8785(value: Any) -> None:
+    try:
+        want = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError:  # what rfc8785 refuses (NaN, huge integers) is refused too
+        with pytest.raises(rfc8785.CanonicalizationError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == want
+
+
+def test_canonical_json_orders_keys_by_utf16_code_units() -> None:
+    # U+FF61 sorts before U+1F600 by code point but after it by UTF-16 code units (0xD83D)
+    value: dict[str, Any] = {"\uff61": 1, "\U0001f600": 2, "a": [1.5, None, True]}
+    assert canonical_json(value) == rfc8785.dumps(value)
+    assert canonical_json(value).index("\U0001f600".encode()) < canonical_json(value).index("\uff61".encode())

@@ -133,6 +133,28 @@ def _value_text(v: Any) -> str:
     return rfc8785.dumps(v).decode()
 
 
+def _utf16_order(key: str) -> bytes:
+    return key.encode("utf-16-be")
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 bytes of any JSON value (dicts, lists, strings, numbers, booleans, null), equal to
+    ``rfc8785.dumps`` (property-tested) and several times faster: the service logs every answer it
+    sends as such a leaf, on the same cores that answer the requests."""
+    return _nested_text(value).encode("utf-8")
+
+
+def _nested_text(v: Any) -> str:
+    if isinstance(v, dict):
+        if not all(isinstance(k, str) for k in v):
+            return rfc8785.dumps(v).decode()  # rfc8785 names the offending key
+        keys = sorted(v) if all(k.isascii() for k in v) else sorted(v, key=_utf16_order)
+        return "{" + ",".join(_json_string(k) + ":" + _nested_text(v[k]) for k in keys) + "}"
+    if isinstance(v, list | tuple):
+        return "[" + ",".join(_nested_text(x) for x in v) + "]"
+    return _value_text(v)
+
+
 def _keyed_fragments(key: str, values: list[Any], arrow_type: pa.DataType | None) -> list[str]:
     """``"key":<value>`` for each value of a column, with a fast path per Arrow type."""
     prefix = _json_string(key) + ":"

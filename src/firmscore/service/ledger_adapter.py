@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
-import rfc8785
 
 from firmscore.ledger import EvidenceLedger, RecordProof
+from firmscore.ledger.encoding import canonical_json
 from firmscore.ledger.ledger import PREPARED_SCHEMA, PreparedLeaves
 from firmscore.store.home import DataHome
 
@@ -28,7 +28,7 @@ def open_ledger(home: DataHome) -> EvidenceLedger:
 
 def query_log_leaf(record_id: str, content: dict[str, Any]) -> bytes:
     """Canonical (RFC 8785) JSON of one query-log entry; contains the ``"record_id":"…"`` marker."""
-    return rfc8785.dumps({"record": content, "record_id": record_id, "record_type": QUERY_LOG_LEAF})
+    return canonical_json({"record": content, "record_id": record_id, "record_type": QUERY_LOG_LEAF})
 
 
 def append_query_log(ledger: EvidenceLedger, entries: Sequence[tuple[str, dict[str, Any]]]) -> list[int]:
