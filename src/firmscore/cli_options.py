@@ -16,6 +16,7 @@ from rich.console import Console
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
 from firmscore.store.lock import HomeLocked, writer
+from firmscore.terminal import print_error
 
 
 def parse_date(text: str) -> dt.date:
@@ -33,6 +34,6 @@ def writing(home: DataHome, command: str) -> Iterator[DataHome]:
         with writer(home, command):
             yield home
     except HomeLocked as exc:
-        Console(stderr=True, soft_wrap=True).print(str(exc), style="red", markup=False, highlight=False)
+        print_error(Console(stderr=True), exc)
         raise typer.Exit(2) from None
 

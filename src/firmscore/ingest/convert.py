@@ -188,7 +188,7 @@ def convert_field(spec: FieldSpec, frame: pd.DataFrame, crypto: Crypto, context:
         def check(values: list[str]) -> tuple[list[Any], list[str | None]]:
             codes, reasons = uscc.validate_many(values)
             if strict:
-                return list(codes), reasons
+                return codes, reasons
             kept = [spec.prefix + v if c is None else c for v, c in zip(values, codes, strict=True)]
             return kept, [None] * len(values)
 

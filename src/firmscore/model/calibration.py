@@ -95,8 +95,18 @@ class _ScoreToPD(TransformerMixin, BaseEstimator):
     """What both calibrators are for scikit-learn: a one-dimensional score in, a PD out.
 
     Like :class:`sklearn.isotonic.IsotonicRegression`, they take a 1-D array of scores (a single
-    column is accepted too), so the two-dimensional-input checks do not apply to them.
+    column is accepted too), so the two-dimensional-input checks do not apply to them. Both take the
+    same two parameters (see each class), declared here once.
     """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "long_run_default_rate": [Interval(Real, 0, 1, closed="neither"), None],
+        "higher_is_better": ["boolean"],
+    }
+
+    def __init__(self, long_run_default_rate: float | None = None, *, higher_is_better: bool = True) -> None:
+        self.long_run_default_rate = long_run_default_rate
+        self.higher_is_better = higher_is_better
 
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
@@ -131,15 +141,6 @@ class LogisticCalibrator(_ScoreToPD):
     shift_ : float
         The intercept shift applied for the long-run rate (0 when none).
     """
-
-    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "long_run_default_rate": [Interval(Real, 0, 1, closed="neither"), None],
-        "higher_is_better": ["boolean"],
-    }
-
-    def __init__(self, long_run_default_rate: float | None = None, *, higher_is_better: bool = True) -> None:
-        self.long_run_default_rate = long_run_default_rate
-        self.higher_is_better = higher_is_better
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> LogisticCalibrator:
         self._validate_params()
@@ -191,15 +192,6 @@ class IsotonicCalibrator(_ScoreToPD):
     higher_is_better : bool, default True
         PD is non-increasing in the score when True, non-decreasing otherwise.
     """
-
-    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "long_run_default_rate": [Interval(Real, 0, 1, closed="neither"), None],
-        "higher_is_better": ["boolean"],
-    }
-
-    def __init__(self, long_run_default_rate: float | None = None, *, higher_is_better: bool = True) -> None:
-        self.long_run_default_rate = long_run_default_rate
-        self.higher_is_better = higher_is_better
 
     def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> IsotonicCalibrator:
         self._validate_params()

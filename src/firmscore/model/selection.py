@@ -175,10 +175,6 @@ class StepwiseSelector(_Selector):
 
     def fit(self, X: Any, y: Any) -> StepwiseSelector:
         self._validate_params()
-        if self.direction not in ("forward", "backward"):
-            raise ValueError(f"direction must be 'forward' or 'backward', got {self.direction!r}")
-        if self.criterion not in ("aic", "bic"):
-            raise ValueError(f"criterion must be 'aic' or 'bic', got {self.criterion!r}")
         X_arr, y_arr = self._arrays(X, y)
         p = X_arr.shape[1]
         limit = p if self.max_features is None else int(self.max_features)

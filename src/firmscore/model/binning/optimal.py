@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from firmscore.datamodel.specials import SPECIAL_CODES
@@ -135,20 +135,12 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------ validation
     def _check_params(self) -> None:
-        if self.dtype not in ("numerical", "categorical"):
-            raise ValueError(f"{self.name}: dtype must be 'numerical' or 'categorical', got {self.dtype!r}")
-        if self.monotonic_trend not in (*TRENDS, "auto"):
-            raise ValueError(f"{self.name}: monotonic_trend must be one of {(*TRENDS, 'auto')}")
-        if not (isinstance(self.max_n_prebins, int | np.integer) and self.max_n_prebins >= 2):
-            raise ValueError(f"{self.name}: max_n_prebins must be an integer >= 2")
-        if not 0.0 <= float(self.min_bin_size) < 0.5:
-            raise ValueError(f"{self.name}: min_bin_size must be in [0, 0.5)")
-        if self.max_n_bins is not None and int(self.max_n_bins) < 1:
-            raise ValueError(f"{self.name}: max_n_bins must be >= 1 or None")
-        if self.min_n_events < 0 or self.min_n_nonevents < 0:
-            raise ValueError(f"{self.name}: min_n_events and min_n_nonevents must be >= 0")
-        if self.alpha < 0:
-            raise ValueError(f"{self.name}: alpha must be >= 0")
+        """Validate the parameters against :attr:`_parameter_constraints`, naming the feature: a
+        binning process fits one binner per feature, each with its own overrides."""
+        try:
+            self._validate_params()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(f"{self.name}: {exc}") from None
 
     def _codes(self) -> tuple[Any, ...]:
         if self.special_codes is None:
@@ -169,7 +161,6 @@ class OptimalBinning(TransformerMixin, BaseEstimator):
         The indices are exactly those :meth:`transform` (``metric="indices"``) would give: they
         come from the same pre-bin assignment, mapped through the chosen cuts.
         """
-        self._validate_params()
         self._check_params()
         values = _one_column(x, self.name)
         n = len(values)
