@@ -29,7 +29,9 @@ bad_code = st.sampled_from(["91330100799655058C", "12345", "9133010079965505IB"]
 good_date = st.dates(min_value=date(1950, 1, 1), max_value=date(2025, 12, 31)).flatmap(
     lambda d: st.sampled_from([d.isoformat(), d.strftime("%Y/%m/%d"), d.strftime("%Y%m%d")]).map(lambda s: (s, d))
 )
-bad_date = st.sampled_from(["2020-13-45", "notadate", "2021/02/30", "2999-01-01", "1949-09-30"]).map(lambda s: (s, "BAD"))
+bad_date = st.sampled_from(
+    ["2020-13-45", "notadate", "2021/02/30", "2999-01-01", "1949-09-30"]
+).map(lambda s: (s, "BAD"))
 good_cap = st.one_of(st.just(("", None)), st.integers(0, 10**6).map(lambda i: (str(i), float(i) * 10000)),
                      st.integers(0, 10**4).map(lambda i: (f"{i}.0", float(i) * 10000)))
 bad_cap = st.sampled_from(["abc", "-5", "1e", "--1"]).map(lambda s: (s, "BAD"))
