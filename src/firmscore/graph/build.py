@@ -297,8 +297,8 @@ def default_enterprise_table(n: int) -> pa.Table:
 # --------------------------------------------------------------------------- from the data home
 
 
-def _norm(col: str) -> str:
-    """SQL normalising an address or phone so trivially different spellings match."""
+def normalised_contact_sql(col: str) -> str:
+    """SQL normalising an address or phone so trivially different spellings match (shared with fraud/)."""
     return f"nullif(lower(regexp_replace(coalesce({col}, ''), '[\\s\\-()（）,，.。#]+', '', 'g')), '')"
 
 
@@ -344,7 +344,7 @@ def _shared_contact_sql(relation_type: str, key: str) -> str:
 
 def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     d = as_of_literal(as_of)
-    addr, phone = _norm("address"), _norm("phone")
+    addr, phone = normalised_contact_sql("address"), normalised_contact_sql("phone")
     sql = (
         f"""CREATE OR REPLACE TEMP TABLE g_edges AS
         WITH raw AS (
@@ -385,7 +385,7 @@ def _create_edge_table(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
 
 
 def _enterprise_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    addr, phone = _norm("e.address"), _norm("e.phone")
+    addr, phone = normalised_contact_sql("e.address"), normalised_contact_sql("e.phone")
     return fetch(
         con,
         f"""SELECT n.idx, e.registered_capital, e.established_date, e.status,
