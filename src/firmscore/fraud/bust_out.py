@@ -60,8 +60,8 @@ def detect_bust_outs(inputs: FraudInputs) -> TypologyResult:
         return result(Typology.BUST_OUT, strength, empty_evidence())
     inv = inputs.invoices
     lo = inputs.as_of_day - RECENT_DAYS
-    rec = inv[inv["seller"].isin(flagged) & (inv["day"] > lo)].sort_values(["seller", "amount"],
-                                                                          ascending=[True, False], kind="stable")
+    rec = inv[inv["seller"].isin(flagged) & (inv["day"] > lo)].sort_values(
+        ["seller", "amount", "day"], ascending=[True, False, False], kind="stable")
     by_seller = {as_int(s): g for s, g in rec.groupby("seller", sort=False)}
     ids = inputs.firms["enterprise_id"].to_numpy(dtype=object)
     recs = inputs.firms["record_id"].to_numpy(dtype=object)
