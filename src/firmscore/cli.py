@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "firmscore.witness.commands",
     "firmscore.features.commands",
     "firmscore.graph.commands",
+    "firmscore.fraud.commands",
     "firmscore.scoring.commands",
     "firmscore.trust.commands",
     "firmscore.service.commands",

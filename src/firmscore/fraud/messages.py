@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fraud.queue.score": ("强度", "strength"),
     "fraud.queue.typologies": ("命中类型", "typologies"),
     "fraud.queue.why": ("依据", "why"),
+    "fraud.queue.records": ("证据记录", "evidence records"),
     "fraud.queue.empty": ("没有达到阈值的企业", "no firm reaches a threshold"),
     "fraud.missing": ("{as_of} 的欺诈识别结果不存在: {path}（运行: firmscore fraud --as-of {as_of}）",
                       "no fraud indicators for {as_of} at {path} (run: firmscore fraud --as-of {as_of})"),
