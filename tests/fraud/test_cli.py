@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from fraud_cases import AS_OF, ent, invoice, rel
 from typer.testing import CliRunner
 
-from conftest import AS_OF, ent, invoice, rel
 from firmscore.cli import app
 from firmscore.fraud.artifact import FraudArtifactError, artifact_dir, open_fraud_artifact
 from firmscore.fraud.thresholds import load_thresholds, tune_threshold

@@ -6,8 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from fraud_cases import AS_OF, ent, evt, firm_index, invoice, rel
 
-from conftest import AS_OF, ent, evt, firm_index, invoice, rel
 from firmscore.fraud import Typology
 from firmscore.fraud.bust_out import detect_bust_outs
 from firmscore.fraud.guarantee import detect_guarantee_circles
