@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from fraud_cases import AS_OF, ent, invoice, rel
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from firmscore.cli import app
 from firmscore.fraud.artifact import FraudArtifactError, artifact_dir, open_fraud_artifact
-from firmscore.fraud.thresholds import load_thresholds, tune_threshold
+from firmscore.fraud.thresholds import load_thresholds, retune, tune_threshold
 from firmscore.fraud.verdicts import VerdictError, read_verdicts, verdicts_path
 
 D = dt.timedelta
@@ -122,18 +123,39 @@ def test_tune_threshold_picks_the_lowest_strength_that_keeps_the_target_precisio
     assert tune_threshold(s, y2, current=0.5) == (0.5, 0.875)
     assert tune_threshold(s[:3], y[:3], current=0.5) == (0.5, 1.0)  # too few verdicts: kept
     ties = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.4])
-    assert tune_threshold(ties, np.array([1, 1, 1, 1, 0, 0], dtype=bool), current=0.5) == (0.9, 0.8)
+    assert tune_threshold(ties, np.array([1, 1, 1, 1, 0, 0], dtype=bool), current=0.95) == (0.9, 0.8)
+    # every verdict above the current threshold confirmed: no reason to raise it
+    assert tune_threshold(s, np.ones(8, dtype=bool), current=0.5) == (0.5, 1.0)
+    assert tune_threshold(s, np.ones(8, dtype=bool), current=0.52) == (0.5, 1.0)  # lowered to the last confirmed
 
 
 def test_five_verdicts_move_the_threshold_and_the_queue_uses_it_at_once(case):
     assert _run("--home", str(case.root), "--as-of", AS_OF.isoformat()).exit_code == 0
     home = str(case.root)
-    out = ""
-    for i in range(5):
-        res = _run("--home", home, "--verdict", f"S{i}", "--typology", "shell_cluster", "--decision", "confirmed")
+    # the three round-trip firms (0.936) cleared, two guarantee firms (0.7) confirmed: 2 of 5 confirmed at
+    # the default 0.5 is below the target, and no tail of these verdicts reaches it: kept
+    verdicts = [("A", "round_trip", "cleared"), ("B", "round_trip", "cleared"), ("C", "round_trip", "cleared"),
+                ("S0", "shell_cluster", "confirmed"), ("S1", "shell_cluster", "confirmed")]
+    for eid, ty, decision in verdicts:
+        assert _run("--home", home, "--verdict", eid, "--typology", ty, "--decision", decision).exit_code == 0
+    assert load_thresholds(case)["round_trip"] == 0.5
+    # five shell verdicts, four confirmed and one cleared, all at strength 1.0: 0.8 confirmed at or above the
+    # default 0.5 already meets the target, so the threshold is kept (raising it would gain nothing)
+    for i, decision in [(2, "confirmed"), (3, "confirmed"), (4, "cleared")]:
+        res = _run("--home", home, "--verdict", f"S{i}", "--typology", "shell_cluster", "--decision", decision)
         assert res.exit_code == 0, res.output
-        out = res.output
-    assert "0.50 → 1.00" in out and "5 verdicts" in out
-    assert load_thresholds(case)["shell_cluster"] == 1.0
+    assert "5 verdicts" in res.output or "5 条结论" in res.output
     doc = json.loads((case.root / "fraud" / "thresholds.json").read_text())
-    assert doc["thresholds"]["shell_cluster"] == {"threshold": 1.0, "verdicts": 5, "precision_above": 1.0}
+    assert doc["thresholds"]["shell_cluster"] == {"threshold": 0.5, "verdicts": 5, "precision_above": 0.8}
+
+
+def test_retune_raises_a_threshold_the_verdicts_contradict(case):
+    """Verdicts below the target precision at the current threshold move it up to where they hold."""
+    verdicts = pd.DataFrame({
+        "enterprise_id": [f"F{i}" for i in range(6)], "typology": "identity_reuse",
+        "verdict": ["confirmed", "confirmed", "confirmed", "cleared", "cleared", "cleared"],
+        "strength": [0.95, 0.9, 0.85, 0.7, 0.6, 0.55]})
+    out = {r.typology: r for r in retune(case, verdicts)}
+    assert out["identity_reuse"].old == 0.5 and out["identity_reuse"].new == 0.85 and out["identity_reuse"].changed
+    assert out["shell_cluster"].n_verdicts == 0 and not out["shell_cluster"].changed
+    assert load_thresholds(case)["identity_reuse"] == 0.85

@@ -5,9 +5,13 @@ A real entrepreneur's firms cluster where they live and grow over years; a bough
 used wherever a shell is needed, quickly. Per (person, firm) tie the detector counts the distinct *other*
 cities of the person's other firms registered within :data:`WINDOW_DAYS` of this one (legal
 representative, officer or shareholder ties; officer and shareholder ties count :data:`SIDE_ROLE`); per
-phone the same with the firms sharing the phone. ``strength = clip((cities − 1) / (FULL_CITIES − 1), 0, 1)
-· role weight``, the largest over the firm's persons and its phone: one firm in a second city is ordinary
-(15 % of firms are registered outside their owner's home city), firms in four cities within a year are not.
+phone the same with the firms sharing the phone.
+
+``strength = clip((cities − 1) / (FULL_CITIES − 1), 0, 1) · burst share · role weight``, the largest over
+the firm's persons and its phone, where the burst share is the part of all the person's firms that
+belong to this burst (the firm and those others): one firm in a second city is ordinary (15 % of firms
+are registered outside their owner's home city), firms in four cities within a year are not — unless
+they are a few among the dozens a serial investor holds.
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ def _reuse(ties: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     keep = ((pairs["firm"] != pairs["firm_o"]) & (pairs["city"] != pairs["city_o"])
             & ((pairs["est"] - pairs["est_o"]).abs() <= WINDOW_DAYS) & (pairs["est"] >= 0) & (pairs["est_o"] >= 0))
     pairs = pairs[keep]
-    return pairs.groupby(["key", "firm"]).agg(others=("firm_o", list), cities=("city_o", "nunique"),
-                                              weight=("weight", "max")).reset_index()
+    out = pairs.groupby(["key", "firm"]).agg(others=("firm_o", list), cities=("city_o", "nunique"),
+                                             weight=("weight", "max")).reset_index()
+    size = ties.groupby("key")["firm"].size()
+    return out.assign(key_firms=size.reindex(out["key"]).to_numpy())
 
 
 def detect_identity_reuse(inputs: FraudInputs) -> TypologyResult:
@@ -57,7 +63,8 @@ def detect_identity_reuse(inputs: FraudInputs) -> TypologyResult:
     found = pd.concat([_reuse(person, firms), _reuse(phone, firms)], ignore_index=True)
     if found.empty:
         return result(Typology.IDENTITY_REUSE, strength, empty_evidence())
-    found["s"] = np.clip((found["cities"] - 1) / (FULL_CITIES - 1), 0.0, 1.0) * found["weight"]
+    share = (found["others"].str.len() + 1) / found["key_firms"]
+    found["s"] = np.clip((found["cities"] - 1) / (FULL_CITIES - 1), 0.0, 1.0) * share * found["weight"]
     found = found.sort_values(["firm", "s", "key"], ascending=[True, False, True], kind="stable")
     np.maximum.at(strength, found["firm"].to_numpy(), found["s"].to_numpy())
     ids = firms["enterprise_id"].to_numpy(dtype=object)

@@ -2,8 +2,9 @@
 within days, so that every firm on the loop books turnover that never left the loop.
 
 A *matched cycle* is a sequence of invoices ``n0 → n1 → … → n0`` of length 2 to :data:`MAX_LENGTH`
-whose amounts are all within :data:`AMOUNT_TOL` (relative) of the first one and whose dates follow
-one another within :data:`WINDOW_DAYS` of the first. Loops found by topology alone (the graph's
+whose amounts are all within :data:`AMOUNT_TOL` (log-ratio) of the first one and whose dates all lie
+within a span of :data:`WINDOW_DAYS` (a span, not an order: where the money enters a loop depends on
+which firm one starts reading it from). Loops found by topology alone (the graph's
 ``rel_trade_cycle_member``) are common in real supply chains; matching amounts in short windows are
 what round-tripping leaves behind. The search is a path extension in DuckDB: invoices are joined on
 "next seller = previous buyer" and the first invoice's amount bin (the bin and its two neighbours),
@@ -37,7 +38,7 @@ MIN_AMOUNT = 1000.0
 
 def matched_cycles(invoices: pd.DataFrame, *, max_length: int = MAX_LENGTH, tol: float = AMOUNT_TOL,
                    window: int = WINDOW_DAYS) -> pd.DataFrame:
-    """Every matched cycle: one row per (cycle, hop) with ``cycle``, ``hop``, ``seller``, ``buyer``, ``day``,
+    """Every matched cycle: one row per (cycle, hop) — ``cycle``, ``hop``, ``seller``, ``buyer``, ``day``,
     ``amount``, ``record_id`` (``cycle`` numbers cycles from 0 in a stable order)."""
     con = duckdb.connect(":memory:")
     try:
@@ -51,7 +52,7 @@ def matched_cycles(invoices: pd.DataFrame, *, max_length: int = MAX_LENGTH, tol:
         )
         con.execute("CREATE TEMP TABLE ex AS SELECT e.*, bin + k AS jb FROM e, (VALUES (-1), (0), (1)) t(k)")
         con.execute(
-            "CREATE TEMP TABLE p1 AS SELECT i AS i0, s AS n0, b AS n1, d AS d0, d AS dl, la AS la0, bin AS bin0 "
+            "CREATE TEMP TABLE p1 AS SELECT i AS i0, s AS n0, b AS n1, d AS dmin, d AS dmax, la AS la0, bin AS bin0 "
             "FROM e WHERE b > s"
         )
         found: list[pd.DataFrame] = []
@@ -63,13 +64,12 @@ def matched_cycles(invoices: pd.DataFrame, *, max_length: int = MAX_LENGTH, tol:
             distinct = " AND ".join(f"x.b <> p.{c}" for c in prev_nodes[1:])
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE p{k + 1} AS
-                SELECT p.*, x.i AS i{k}, x.b AS {nxt}, x.d AS d_new FROM p{k} p JOIN ex x
-                  ON x.s = p.{last} AND x.jb = p.bin0
-                WHERE x.d >= p.dl AND x.d <= p.d0 + {window} AND abs(x.la - p.la0) <= {step}
+                SELECT p.* EXCLUDE (dmin, dmax), x.i AS i{k}, x.b AS {nxt}, least(p.dmin, x.d) AS dmin,
+                       greatest(p.dmax, x.d) AS dmax
+                FROM p{k} p JOIN ex x ON x.s = p.{last} AND x.jb = p.bin0
+                WHERE greatest(p.dmax, x.d) - least(p.dmin, x.d) <= {window} AND abs(x.la - p.la0) <= {step}
                   AND (x.b = p.n0 OR (x.b > p.n0 AND {distinct}))"""
             )
-            con.execute(f"ALTER TABLE p{k + 1} DROP COLUMN dl")
-            con.execute(f"ALTER TABLE p{k + 1} RENAME COLUMN d_new TO dl")
             ids = [*prev_ids, f"i{k}"]
             closed = con.sql(f"SELECT {', '.join(ids)} FROM p{k + 1} WHERE {nxt} = n0").df()
             if len(closed):

@@ -5,7 +5,9 @@ tuned ones. Re-tuning (:func:`retune`) looks at the verdicts of one typology (th
 had when the analyst judged it, and whether the analyst confirmed it) and picks the *lowest* threshold
 at which at least :data:`TARGET_PRECISION` of the judged firms at or above it were confirmed (moved up
 to the lowest confirmed strength of that tail) — the most recall for the precision the review budget
-was set for. With fewer than :data:`MIN_VERDICTS`
+was set for. A threshold is raised only when the verdicts at or above it fall short of the target: an
+analyst who confirms every firm of the queue has shown the threshold is not too low, not that it
+should rise to the strongest case. With fewer than :data:`MIN_VERDICTS`
 verdicts, or when no threshold reaches the target, the threshold is kept. No model is refitted: the
 detectors' strengths stay what they are, only where each typology fires moves.
 """
@@ -78,6 +80,9 @@ def tune_threshold(strength: np.ndarray, confirmed: np.ndarray, *, current: floa
         return current, float(y[above].mean()) if above.any() else float("nan")
     # the lowest confirmed strength of that tail: cleared firms below it add no recall
     threshold = float(s_sorted[: ok[-1] + 1][y_sorted[: ok[-1] + 1]].min())
+    at_current = s >= current
+    if threshold > current and at_current.any() and y[at_current].mean() >= target:
+        threshold = current  # verdicts only above the threshold cannot justify raising it
     return threshold, float(y[s >= threshold].mean())
 
 
