@@ -120,6 +120,29 @@ def report(ind: pd.DataFrame, y: pd.DataFrame, thresholds: dict[str, float], tit
     console.print(f"firms in business: {n:,}; review budget 1 % = {budget:,} firms; clean firms {int(clean.sum()):,}")
 
 
+def by_camouflage(ind: pd.DataFrame, truth: pd.DataFrame, thresholds: dict[str, float], console: Console) -> None:
+    """Recall per typology and camouflage tag (``generator`` for the generator's own rings and circles)."""
+    active = ind.set_index("enterprise_id")["active"]
+    t = truth[truth["enterprise_id"].isin(active[active].index)].copy()
+    row = pd.Series(np.arange(len(ind)), index=ind["enterprise_id"])
+    strength = {ty: ind[ty].to_numpy(dtype=np.float64) for ty in TYPOLOGIES}
+    t["strength"] = [strength[str(ty)][int(row[e])] for e, ty in zip(t["enterprise_id"], t["typology"], strict=True)]
+    t["found"] = t["strength"] >= t["typology"].map(thresholds)
+    rows = []
+    for (ty, origin), g in t.groupby(["typology", "origin"]):
+        tags = g["camouflage"].fillna("").str.split(",")
+        for tag in sorted({x for xs in tags for x in xs} | {""}):
+            sel = g[tags.map(lambda xs, tag=tag: tag in xs if tag else xs == [""])]
+            if len(sel):
+                rows.append((str(ty), str(origin), tag or "none", len(sel), float(sel["found"].mean())))
+    table = Table(title="recall by camouflage (blind, default thresholds)")
+    for col in ("typology", "origin", "camouflage", "firms", "recall"):
+        table.add_column(col, justify="right" if col in ("firms", "recall") else "left")
+    for ty, origin, tag, n, r in rows:
+        table.add_row(ty, origin, tag, f"{n:,}", f"{r:.3f}")
+    console.print(table)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=20_000)
@@ -141,6 +164,7 @@ def main() -> None:
         report(dev_ind, y_dev, default, f"DEV universe (seed {args.dev_seed}), default thresholds", console)
         report(blind_ind, y_blind, default, f"BLIND universe (seed {args.blind_seed}), default thresholds", console)
         report(blind_ind, y_blind, tuned, f"BLIND universe (seed {args.blind_seed}), thresholds tuned on dev", console)
+        by_camouflage(blind_ind, blind_truth, default, console)
         console.print(f"firmscore fraud on the blind universe ({len(blind_ind):,} firms): {seconds:.1f} s")
     finally:
         if args.work is None:

@@ -265,8 +265,8 @@ def _shells(p: _Planter) -> None:
         start = p.u.as_of_day - int(p.rng.integers(120, 700))
         shared_addr, shared_phone = p.address(region), p.phone()
         nominee = p.person() if key == "legal_rep" else None
-        firms, camo = [], []
         for _ in range(k):
+            camo: list[str] = []
             staff = int(p.rng.integers(2, 4)) if p.rng.random() < plan.token_staff_share else int(p.rng.integers(0, 2))
             est = start + int(p.rng.integers(0, plan.spread_days + 1))
             f = p.firm(region=region, est=est, legal_rep=nominee or p.person(), industry=industry,
@@ -283,8 +283,7 @@ def _shells(p: _Planter) -> None:
                 seller = p.real_buyers(1)[0]
                 p.invoice(seller, f, p.u.as_of_day - int(p.rng.integers(10, 300)), float(p.rng.integers(2, 50)) * 1000)
                 camo.append("outside_purchase")
-            firms.append(f)
-        p.label(firms, "shell_cluster", f"shell-{c}:{key}", sorted(set(camo)))
+            p.label([f], "shell_cluster", f"shell-{c}:{key}", camo)  # camouflage is per shell
 
 
 def _round_trips(p: _Planter) -> None:
