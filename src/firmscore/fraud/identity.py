@@ -30,22 +30,30 @@ SIDE_ROLE = 0.7
 MAX_TIES = 50
 
 
-def _reuse(ties: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
-    """Per (key, firm) tie: other firms of the key in other cities registered within the window."""
-    ties = ties.drop_duplicates(["key", "firm"])
-    counts = ties.groupby("key")["firm"].transform("size")
-    ties = ties[(counts >= 2) & (counts <= MAX_TIES)]
-    city = firms["city"].to_numpy(dtype=object)
+def _reuse(key: np.ndarray, firm: np.ndarray, weight: np.ndarray, firms: pd.DataFrame) -> pd.DataFrame:
+    """Per (key, firm) tie: other firms of the key in other cities registered within the window.
+
+    ``key`` are integer codes (a person or a phone); everything is grouped on integers.
+    """
+    ties = pd.DataFrame({"key": key, "firm": firm, "weight": weight}).sort_values(
+        ["key", "firm", "weight"], ascending=[True, True, False], kind="stable").drop_duplicates(["key", "firm"])
+    k = ties["key"].to_numpy()
+    size = np.bincount(k, minlength=int(k.max()) + 1 if k.size else 0)
+    city_code, _ = pd.factorize(firms["city"])
+    city = np.asarray(city_code, dtype=np.int64)[ties["firm"].to_numpy()]
+    kc = pd.DataFrame({"key": k, "city": city}).drop_duplicates()
+    n_cities = np.bincount(kc["key"].to_numpy(), minlength=size.size)
+    # one city only: nothing to pair (most persons); more than MAX_TIES firms: a nominee service or a hub
+    ok = (size[k] >= 2) & (size[k] <= MAX_TIES) & (n_cities[k] >= 2)
     est = firms["est_day"].to_numpy()
-    ties = ties.assign(city=city[ties["firm"].to_numpy()], est=est[ties["firm"].to_numpy()])
+    ties = ties[ok].assign(city=city[ok], est=est[ties["firm"].to_numpy()[ok]])
     pairs = ties.merge(ties[["key", "firm", "city", "est"]], on="key", suffixes=("", "_o"))
     keep = ((pairs["firm"] != pairs["firm_o"]) & (pairs["city"] != pairs["city_o"])
             & ((pairs["est"] - pairs["est_o"]).abs() <= WINDOW_DAYS) & (pairs["est"] >= 0) & (pairs["est_o"] >= 0))
     pairs = pairs[keep]
     out = pairs.groupby(["key", "firm"]).agg(others=("firm_o", list), cities=("city_o", "nunique"),
                                              weight=("weight", "max")).reset_index()
-    size = ties.groupby("key")["firm"].size()
-    return out.assign(key_firms=size.reindex(out["key"]).to_numpy())
+    return out.assign(key_firms=size[out["key"].to_numpy()])
 
 
 def detect_identity_reuse(inputs: FraudInputs) -> TypologyResult:
@@ -54,29 +62,36 @@ def detect_identity_reuse(inputs: FraudInputs) -> TypologyResult:
     strength = np.zeros(n)
     firms = inputs.firms
     roles = inputs.roles
-    person = pd.DataFrame({"key": "person:" + roles["person_id"].astype(str), "firm": roles["firm"],
-                           "weight": np.where(roles["role"] == "legal_representative", 1.0, SIDE_ROLE)})
-    person = person.sort_values("weight", ascending=False, kind="stable")
+    p_code, p_label = pd.factorize(roles["person_id"])
+    found_p = _reuse(np.asarray(p_code, dtype=np.int64), roles["firm"].to_numpy(np.int64),
+                     np.where(roles["role"] == "legal_representative", 1.0, SIDE_ROLE), firms)
+    found_p["label"] = np.asarray(p_label, dtype=object)[found_p["key"].to_numpy()]
+    found_p["kind"] = "person"
     ph = firms["phone_key"]
     has = ph.notna().to_numpy()
-    phone = pd.DataFrame({"key": "phone:" + ph[has].astype(str), "firm": np.flatnonzero(has), "weight": 1.0})
-    found = pd.concat([_reuse(person, firms), _reuse(phone, firms)], ignore_index=True)
+    f_code, f_label = pd.factorize(ph[has])
+    found_f = _reuse(np.asarray(f_code, dtype=np.int64), np.flatnonzero(has), np.ones(int(has.sum())), firms)
+    found_f["label"] = np.asarray(f_label, dtype=object)[found_f["key"].to_numpy()]
+    found_f["kind"] = "phone"
+    found = pd.concat([found_p, found_f], ignore_index=True)
     if found.empty:
         return result(Typology.IDENTITY_REUSE, strength, empty_evidence())
     share = (found["others"].str.len() + 1) / found["key_firms"]
     found["s"] = np.clip((found["cities"] - 1) / (FULL_CITIES - 1), 0.0, 1.0) * share * found["weight"]
-    found = found.sort_values(["firm", "s", "key"], ascending=[True, False, True], kind="stable")
+    found = found[found["s"] > 0]
+    found = found.sort_values(["firm", "s", "kind", "label"], ascending=[True, False, True, True], kind="stable")
     np.maximum.at(strength, found["firm"].to_numpy(), found["s"].to_numpy())
+    found = found.drop_duplicates("firm")  # the strongest tie of each firm carries the evidence
     ids = firms["enterprise_id"].to_numpy(dtype=object)
     recs = firms["record_id"].to_numpy(dtype=object)
     rows = []
-    for f, g in found.groupby("firm", sort=True):
-        top = g.iloc[0]
-        others = sorted(set(top["others"]))
-        kind, _, key = str(top["key"]).partition(":")
+    for f, other_list, n_cities, kind, key in zip(found["firm"].tolist(), found["others"].tolist(),
+                                                   found["cities"].tolist(), found["kind"].tolist(),
+                                                   found["label"].tolist(), strict=True):
+        others = sorted(set(other_list))
         rel = "legal_representative" if kind == "person" else "shared_phone"
         paths = [f"{key} -[{rel}]-> {ids[o]}" for o in [as_int(f), *others[:5]]]
-        zh, en = both(f"fraud.identity.{kind}", n=len(others), cities=int(top["cities"]), days=WINDOW_DAYS)
+        zh, en = both(f"fraud.identity.{kind}", n=len(others), cities=int(n_cities), days=WINDOW_DAYS)
         rows.append((as_int(f), capped([str(recs[as_int(f)]), *[str(recs[o]) for o in others]]), paths, zh, en))
     ev = pd.DataFrame(rows, columns=["firm", "record_ids", "paths", "explanation_zh", "explanation_en"])
     return result(Typology.IDENTITY_REUSE, strength, ev)

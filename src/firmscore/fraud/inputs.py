@@ -58,7 +58,8 @@ class FraudInputs:
     invoices : DataFrame
         ``seller``, ``buyer`` (node indexes: firms ``0..n-1``, then counterparties that are not firms),
         ``day``, ``amount``, ``record_id``: valid positive invoices of the lookback, one row per invoice
-        (a buyer's mirror row is dropped when the seller's own row exists).
+        (a buyer's mirror row is dropped when the seller's own row with the same day and amount exists;
+        equal invoices of one seller are all kept: real invoices repeat at face-value limits).
     party_ids : list of str
         Ids of the invoice nodes ``n ..`` (counterparties without an enterprise record).
     negatives : DataFrame
@@ -119,58 +120,74 @@ def _firms(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
     return firms.drop(columns=["idx"])
 
 
-def _invoices(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int) -> tuple[pd.DataFrame, list[str]]:
+def _events(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """``f_ev``: the event rows any detector reads, from one scan of the point-in-time view."""
     d = as_of_literal(as_of)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE f_inv AS
-        SELECT * FROM (
-            SELECT CASE WHEN event_type = 'invoice_out' THEN subject_id ELSE counterparty_id END AS seller_id,
-                   CASE WHEN event_type = 'invoice_out' THEN counterparty_id ELSE subject_id END AS buyer_id,
-                   {_days("event_date")} AS day, CAST(amount AS DOUBLE) AS amount, record_id, event_type
-            FROM g_event
-            WHERE event_type IN ('invoice_out', 'invoice_in') AND counterparty_id IS NOT NULL
-              AND subject_type = 'enterprise' AND coalesce(code, 'valid') <> 'voided' AND amount > 0
-              AND event_date <= {d} AND event_date > {d} - INTERVAL {LOOKBACK_DAYS} DAY
-        ) WHERE seller_id <> buyer_id
-        QUALIFY row_number() OVER (PARTITION BY seller_id, buyer_id, day, amount ORDER BY event_type DESC,
-                                   record_id) = 1"""
+        f"""CREATE OR REPLACE TEMP TABLE f_ev AS
+        SELECT event_type, subject_id, counterparty_id, {_days("event_date")} AS day, CAST(amount AS DOUBLE) AS amount,
+               CAST(value AS DOUBLE) AS value, code, record_id
+        FROM g_event
+        WHERE subject_type = 'enterprise' AND event_date <= {d} AND (
+            (event_type IN ('invoice_out', 'invoice_in', 'tax_payment')
+             AND event_date > {d} - INTERVAL {LOOKBACK_DAYS} DAY)
+            OR event_type IN ('social_insurance', 'enforcement', 'dishonest_listing'))"""
+    )
+
+
+def _invoices(con: duckdb.DuckDBPyConnection, n: int) -> tuple[pd.DataFrame, list[str]]:
+    # the seller's own row, and a buyer's mirror row only where the seller's row is missing (anti-join)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE f_inv AS
+        WITH v AS (
+            SELECT * FROM f_ev WHERE event_type IN ('invoice_out', 'invoice_in') AND counterparty_id IS NOT NULL
+              AND coalesce(code, 'valid') <> 'voided' AND amount > 0 AND subject_id <> counterparty_id
+        ), o AS (
+            SELECT subject_id AS seller_id, counterparty_id AS buyer_id, day, amount, record_id FROM v
+            WHERE event_type = 'invoice_out'
+        ), i AS (
+            SELECT counterparty_id AS seller_id, subject_id AS buyer_id, day, amount, record_id FROM v
+            WHERE event_type = 'invoice_in'
+        )
+        SELECT * FROM o
+        UNION ALL
+        SELECT * FROM i ANTI JOIN o USING (seller_id, buyer_id, day, amount)"""
     )
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE f_parties AS
+        f"""CREATE OR REPLACE TEMP TABLE f_nodes AS
+        SELECT enterprise_id AS id, idx FROM f_firms
+        UNION ALL
         SELECT id, CAST({n} + row_number() OVER (ORDER BY id) - 1 AS INTEGER) AS idx FROM (
             SELECT seller_id AS id FROM f_inv UNION SELECT buyer_id FROM f_inv
         ) WHERE id NOT IN (SELECT enterprise_id FROM f_firms)"""
     )
     inv = con.sql(
-        """SELECT coalesce(fs.idx, ps.idx) AS seller, coalesce(fb.idx, pb.idx) AS buyer, i.day, i.amount, i.record_id
-        FROM f_inv i
-        LEFT JOIN f_firms fs ON fs.enterprise_id = i.seller_id LEFT JOIN f_parties ps ON ps.id = i.seller_id
-        LEFT JOIN f_firms fb ON fb.enterprise_id = i.buyer_id LEFT JOIN f_parties pb ON pb.id = i.buyer_id
+        """SELECT s.idx AS seller, b.idx AS buyer, i.day, i.amount, i.record_id
+        FROM f_inv i JOIN f_nodes s ON s.id = i.seller_id JOIN f_nodes b ON b.id = i.buyer_id
         ORDER BY seller, buyer, day, record_id"""
     ).df()
-    parties = con.sql("SELECT id FROM f_parties ORDER BY idx").df()["id"].tolist()
+    parties = con.sql(f"SELECT id FROM f_nodes WHERE idx >= {n} ORDER BY idx").df()["id"].tolist()
     return inv, parties
 
 
 def _activity(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int) -> pd.DataFrame:
-    d = as_of_literal(as_of)
-    recent = f"{d} - INTERVAL {RECENT_DAYS} DAY"
+    day = day_number(as_of)
+    recent = day - RECENT_DAYS
     tax = con.sql(
         f"""SELECT f.idx AS firm,
-               sum(CASE WHEN e.event_date > {recent} THEN e.amount ELSE 0 END) AS tax_recent,
-               sum(CASE WHEN e.event_date <= {recent} THEN e.amount ELSE 0 END) AS tax_prior,
-               list(CASE WHEN e.event_date > {recent} THEN e.record_id END ORDER BY e.record_id) AS tax_records
-        FROM g_event e JOIN f_firms f ON f.enterprise_id = e.subject_id
-        WHERE e.event_type = 'tax_payment' AND e.subject_type = 'enterprise' AND e.event_date <= {d}
-          AND e.event_date > {d} - INTERVAL {LOOKBACK_DAYS} DAY
+               sum(CASE WHEN e.day > {recent} THEN e.amount ELSE 0 END) AS tax_recent,
+               sum(CASE WHEN e.day <= {recent} THEN e.amount ELSE 0 END) AS tax_prior,
+               list(CASE WHEN e.day > {recent} THEN e.record_id END ORDER BY e.record_id) AS tax_records
+        FROM f_ev e JOIN f_firms f ON f.enterprise_id = e.subject_id
+        WHERE e.event_type = 'tax_payment'
         GROUP BY f.idx"""
     ).df()
     head = con.sql(
         f"""SELECT f.idx AS firm,
-               arg_max(e.value, e.event_date) AS head_now,
-               arg_max(e.value, e.event_date) FILTER (WHERE e.event_date <= {d} - INTERVAL 180 DAY) AS head_before
-        FROM g_event e JOIN f_firms f ON f.enterprise_id = e.subject_id
-        WHERE e.event_type = 'social_insurance' AND e.subject_type = 'enterprise' AND e.event_date <= {d}
+               arg_max(e.value, e.day) AS head_now,
+               arg_max(e.value, e.day) FILTER (WHERE e.day <= {day - 180}) AS head_before
+        FROM f_ev e JOIN f_firms f ON f.enterprise_id = e.subject_id
+        WHERE e.event_type = 'social_insurance'
         GROUP BY f.idx"""
     ).df()
     n_days = day_number(as_of)
@@ -217,19 +234,18 @@ def _monthly_sales(inv: pd.DataFrame, n: int, as_of_day: int) -> np.ndarray:
 def load_inputs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> FraudInputs:
     """Fetch the detectors' inputs from a data-home connection as of ``as_of``."""
     create_snapshot_views(con, as_of)
-    d = as_of_literal(as_of)
     firms = _firms(con, as_of)
     n = len(firms)
-    inv, parties = _invoices(con, as_of, n)
+    _events(con, as_of)
+    inv, parties = _invoices(con, n)
     con.register("f_inv_df", inv)
     con.execute("CREATE OR REPLACE TEMP TABLE f_inv_idx AS SELECT seller, buyer, day, amount FROM f_inv_df")
     con.unregister("f_inv_df")
     activity = _activity(con, as_of, n)
     negatives = con.sql(
-        f"""SELECT f.idx AS firm, e.event_type, {_days("e.event_date")} AS day, e.record_id
-        FROM g_event e JOIN f_firms f ON f.enterprise_id = e.subject_id
-        WHERE e.event_type IN ('enforcement', 'dishonest_listing') AND e.subject_type = 'enterprise'
-          AND e.event_date <= {d}
+        """SELECT f.idx AS firm, e.event_type, e.day, e.record_id
+        FROM f_ev e JOIN f_firms f ON f.enterprise_id = e.subject_id
+        WHERE e.event_type IN ('enforcement', 'dishonest_listing')
         ORDER BY firm, day, e.record_id"""
     ).df()
     guarantees = con.sql(
