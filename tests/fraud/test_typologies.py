@@ -239,3 +239,15 @@ def test_one_identity_behind_firms_in_five_cities(write, inputs):
     ev = _evidence(res, inp, "R0")
     assert ev["paths"][0] == "P9 -[legal_representative]-> R0" and len(ev["paths"]) == 5
     assert "4 other cit" in ev["explanation_en"]
+
+
+def test_bust_out_without_headcount_or_tax_records_says_so(write, inputs):
+    """A source without social-insurance or tax data (cumcm2020c): the checks count half and are named missing."""
+    write("enterprise", [ent("NODATA", insured_employees=None)])
+    _history(write, "NODATA", 100_000.0, 1_000_000.0, ["Z1"], [], [])
+    inp = inputs()
+    res = detect_bust_outs(inp)
+    assert _strengths(res, inp, ["NODATA"]) == {"NODATA": round(0.4 * 0.5 + 0.4 * 0.5 + 0.2, 6)}
+    ev = _evidence(res, inp, "NODATA")
+    assert "no headcount records, no tax records" in ev["explanation_en"]
+    assert "参保人数无记录、纳税无记录" in ev["explanation_zh"]

@@ -11,7 +11,9 @@ the jump and 0 when it keeps pace (headcount and tax growing at least like ``sqr
 * counterparties: recent buyers no more than :data:`FEW_BUYERS` (or no more than before).
 
 ``strength = jump factor · (0.4 · headcount + 0.4 · tax + 0.2 · counterparties)``; firms whose recent
-monthly sales stay under :data:`MIN_MONTHLY` are ignored (a jump from ¥1,000 to ¥10,000 is noise).
+monthly sales stay under :data:`MIN_MONTHLY` are ignored (a jump from ¥1,000 to ¥10,000 is noise). A check
+whose quantity has no record at all (a source without social-insurance or tax data, such as cumcm2020c)
+counts :data:`UNKNOWN` and is named as missing in the explanation, not as "unchanged".
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ JUMP_FLOOR, JUMP_FULL = 2.0, 8.0
 MIN_MONTHLY = 100_000.0
 FEW_BUYERS = 3
 WEIGHTS = (0.4, 0.4, 0.2)
+#: the value of a check whose quantity has no record at all (no social-insurance or tax data)
+UNKNOWN = 0.5
 
 
 def _lagging(growth: np.ndarray, jump: np.ndarray) -> np.ndarray:
@@ -53,7 +57,11 @@ def detect_bust_outs(inputs: FraudInputs) -> TypologyResult:
     tax_g = np.where(rate_prior > 0, rate_recent / np.maximum(rate_prior, 1e-9), np.where(rate_recent > 0, 10.0, 1.0))
     buyers = act["buyers_recent"].to_numpy()
     few = np.where((buyers <= FEW_BUYERS) | (buyers <= act["buyers_prior"].to_numpy() / 3.0), 1.0, 0.0)
-    h, t = _lagging(head_g, jump), _lagging(tax_g, jump)
+    no_head = np.isnan(act["head_now"].to_numpy(dtype=np.float64))
+    no_tax = (act["tax_recent"].to_numpy() + act["tax_prior"].to_numpy()) <= 0
+    # a check without any record says nothing either way: half weight, and the explanation says so
+    h = np.where(no_head, UNKNOWN, _lagging(head_g, jump))
+    t = np.where(no_tax, UNKNOWN, _lagging(tax_g, jump))
     strength = jf * (WEIGHTS[0] * h + WEIGHTS[1] * t + WEIGHTS[2] * few)
     flagged = np.flatnonzero(strength > 0)
     if flagged.size == 0:
@@ -73,9 +81,13 @@ def detect_bust_outs(inputs: FraudInputs) -> TypologyResult:
         record_ids = [str(recs[i]), *g["record_id"].astype(str).tolist()[:8], *tax_records[i][:3]]
         paths = [f"{ids[i]} -[trade {money(float(a))}]-> {inputs.node_id(int(b))}"
                  for b, a in zip(g["buyer"].to_numpy()[:5], g["amount"].to_numpy()[:5], strict=True)]
+        head_zh, head_en = (("无记录", "no headcount records") if no_head[i] else
+                            (f"变化 {head_g[i]:.2f} 倍", f"headcount changed {head_g[i]:.2f}×"))
+        tax_zh, tax_en = (("无记录", "no tax records") if no_tax[i] else
+                          (f"变化 {tax_g[i]:.2f} 倍", f"tax {tax_g[i]:.2f}×"))
         zh, en = both("fraud.bust_out", jump=float(jump[i]), recent=money(float(recent[i])),
-                      base=money(float(base[i])), head=float(np.nan_to_num(head_g[i], nan=1.0)),
-                      tax=float(tax_g[i]), buyers=int(buyers[i]))
+                      base=money(float(base[i])), head_zh=head_zh, head_en=head_en, tax_zh=tax_zh, tax_en=tax_en,
+                      buyers=int(buyers[i]))
         rows.append((int(i), capped(record_ids), paths, zh, en))
     ev = pd.DataFrame(rows, columns=["firm", "record_ids", "paths", "explanation_zh", "explanation_en"])
     return result(Typology.BUST_OUT, strength, ev)

@@ -32,11 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "its legal representative's earlier firm {old} left the market on {exit} with {n_neg} "
                       "enforcement or dishonest-debtor record(s); this firm shares its {shared_en} ({others} more "
                       "such earlier firm(s))."),
-    "fraud.bust_out": ("近 3 个月月均开票 {recent}，是此前月均 {base} 的 {jump:.1f} 倍；"
-                       "同期参保人数变化 {head:.2f} 倍、"
-                       "纳税变化 {tax:.2f} 倍，近期客户 {buyers} 家。",
+    "fraud.bust_out": ("近 3 个月月均开票 {recent}，是此前月均 {base} 的 {jump:.1f} 倍；同期参保人数{head_zh}、"
+                       "纳税{tax_zh}，近期客户 {buyers} 家。",
                        "monthly sales of the last 3 months {recent}, {jump:.1f}× the earlier {base}; over the same "
-                       "time headcount changed {head:.2f}×, tax {tax:.2f}×, with {buyers} recent buyer(s)."),
+                       "time {head_en}, {tax_en}, with {buyers} recent buyer(s)."),
     "fraud.guarantee": ("处于 {size} 家企业组成的互保圈中，经过本企业的担保闭环 {loops} 个。",
                         "member of a guarantee circle of {size} firms, on {loops} guarantee loop(s)."),
     "fraud.identity.person": ("同一自然人在 {days} 天内还关联了另外 {n} 家企业，分布在 {cities} 个其他城市。",
