@@ -96,7 +96,7 @@ def relays(inv: pd.DataFrame, nodes: list[str]) -> None:
                   f"{int((per_mid['share'] > 0.2).sum())} of {int(is_firm.sum())}; median share "
                   f"{per_mid['share'].median():.1%}")
         for k, (mid, row) in enumerate(per_mid.sort_values("share", ascending=False).head(2).iterrows(), 1):
-            ex = d[d["mid"] == mid].sort_values("a2", ascending=False).iloc[0]
+            ex = d[d["mid"] == mid].sort_values(["a2", "r2"], ascending=[False, True]).iloc[0]
             print(f"  example {k}: {nodes[int(ex['src'])]} →({money(ex['a1'])}, {np.datetime64(int(ex['d1']), 'D')}) "
                   f"{nodes[int(mid)]} →({money(ex['a2'])}, {np.datetime64(int(ex['d2']), 'D')}) "
                   f"{nodes[int(ex['dst'])]}; {int(row['n']):,} matched sales of {nodes[int(mid)]}, "
