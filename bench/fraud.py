@@ -47,12 +47,13 @@ from firmscore.synth.fraud_plant import TRUTH_FILE, plant_fraud
 AS_OF = dt.date(2025, 6, 30)
 
 
-def build(work: Path, name: str, size: int, seed: int, console: Console) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+def build(work: Path, name: str, size: int, seed: int, console: Console,
+          plan_name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Generate, plant, ingest and detect one universe: (indicators, truth, seconds of ``run_fraud``)."""
     uni, home = work / f"{name}-universe", work / f"{name}-home"
     t0 = time.perf_counter()
     generate(uni, size, seed, as_of=AS_OF, progress=False)
-    plan = plant_fraud(uni, PRESETS[name], seed=seed)
+    plan = plant_fraud(uni, PRESETS[plan_name or name], seed=seed)
     console.print(f"{name}: generated + planted in {time.perf_counter() - t0:.1f} s; truth firms {plan.truth_firms}")
     t0 = time.perf_counter()
     ingest_paths(home, [uni], source="synth", ledger=False, workers=2)
@@ -120,7 +121,8 @@ def report(ind: pd.DataFrame, y: pd.DataFrame, thresholds: dict[str, float], tit
     console.print(f"firms in business: {n:,}; review budget 1 % = {budget:,} firms; clean firms {int(clean.sum()):,}")
 
 
-def by_camouflage(ind: pd.DataFrame, truth: pd.DataFrame, thresholds: dict[str, float], console: Console) -> None:
+def by_camouflage(ind: pd.DataFrame, truth: pd.DataFrame, thresholds: dict[str, float], console: Console,
+                  name: str) -> None:
     """Recall per typology and camouflage tag (``generator`` for the generator's own rings and circles)."""
     active = ind.set_index("enterprise_id")["active"]
     t = truth[truth["enterprise_id"].isin(active[active].index)].copy()
@@ -135,7 +137,7 @@ def by_camouflage(ind: pd.DataFrame, truth: pd.DataFrame, thresholds: dict[str, 
             sel = g[tags.map(lambda xs, tag=tag: tag in xs if tag else xs == [""])]
             if len(sel):
                 rows.append((str(ty), str(origin), tag or "none", len(sel), float(sel["found"].mean())))
-    table = Table(title="recall by camouflage (blind, default thresholds)")
+    table = Table(title=f"recall by camouflage ({name}, default thresholds)")
     for col in ("typology", "origin", "camouflage", "firms", "recall"):
         table.add_column(col, justify="right" if col in ("firms", "recall") else "left")
     for ty, origin, tag, n, r in rows:
@@ -148,6 +150,8 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=20_000)
     ap.add_argument("--dev-seed", type=int, default=7)
     ap.add_argument("--blind-seed", type=int, default=2026)
+    ap.add_argument("--dev-plan", default="dev", choices=sorted(PRESETS), help="plan of the dev universe")
+    ap.add_argument("--dev-only", action="store_true", help="build and report the dev universe only")
     ap.add_argument("--reviews", type=int, default=60, help="dev verdicts per typology for re-tuning")
     ap.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one, removed)")
     args = ap.parse_args()
@@ -155,16 +159,21 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="fraud-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        dev_ind, dev_truth, _ = build(work, "dev", args.size, args.dev_seed, console)
+        dev_ind, dev_truth, _ = build(work, "dev", args.size, args.dev_seed, console, args.dev_plan)
+        y_dev = labels(dev_ind, dev_truth)
+        default = dict.fromkeys(TYPOLOGIES, DEFAULT_THRESHOLD)
+        report(dev_ind, y_dev, default,
+               f"DEV universe (seed {args.dev_seed}, plan {args.dev_plan}), default thresholds", console)
+        if args.dev_only:
+            by_camouflage(dev_ind, dev_truth, default, console, "dev")
+            return
         blind_ind, blind_truth, seconds = build(work, "blind", args.size, args.blind_seed, console)
-        y_dev, y_blind = labels(dev_ind, dev_truth), labels(blind_ind, blind_truth)
+        y_blind = labels(blind_ind, blind_truth)
         tuned = tune_on_dev(dev_ind, y_dev, args.reviews)
         console.print(f"thresholds re-tuned from {args.reviews} dev verdicts per typology: {tuned}")
-        default = dict.fromkeys(TYPOLOGIES, DEFAULT_THRESHOLD)
-        report(dev_ind, y_dev, default, f"DEV universe (seed {args.dev_seed}), default thresholds", console)
         report(blind_ind, y_blind, default, f"BLIND universe (seed {args.blind_seed}), default thresholds", console)
         report(blind_ind, y_blind, tuned, f"BLIND universe (seed {args.blind_seed}), thresholds tuned on dev", console)
-        by_camouflage(blind_ind, blind_truth, default, console)
+        by_camouflage(blind_ind, blind_truth, default, console, "blind")
         console.print(f"firmscore fraud on the blind universe ({len(blind_ind):,} firms): {seconds:.1f} s")
     finally:
         if args.work is None:

@@ -251,3 +251,26 @@ def test_bust_out_without_headcount_or_tax_records_says_so(write, inputs):
     ev = _evidence(res, inp, "NODATA")
     assert "no headcount records, no tax records" in ev["explanation_en"]
     assert "参保人数无记录、纳税无记录" in ev["explanation_zh"]
+
+
+def test_a_token_purchase_from_a_real_firm_does_not_make_a_shell_real(write, inputs):
+    shells = [ent(f"S{i}", address="同一地址8号", insured_employees=0, legal_rep_id=f"P{i}",
+                  established_date=dt.date(2024, 3, 1) + D(days=i)) for i in range(4)]
+    write("enterprise", [*shells, ent("REAL")])
+    write("event", [invoice("REAL", "S0", dt.date(2025, 3, 1), 20_000.0)])  # all of S0's trade is outside
+    inp = inputs()
+    s = _strengths(detect_shell_clusters(inp), inp, ["S0", "S1"])
+    # S0: trade term 1 − 1 · 20,000 / 300,000; its peers are fully dormant
+    d0 = 0.40 + 0.45 * (1 - 20_000 / 300_000) + 0.15
+    assert s["S0"] == round(d0 * 1.0, 6)
+    assert s["S1"] == round(1.0 * (d0 + 2) / 3, 6)
+
+
+def test_a_ring_invoicing_itself_is_not_a_bust_out(write, inputs):
+    """Recent sales to firms sharing the seller's address are the shell detector's case, not a ramp-up."""
+    write("enterprise", [ent("R1", address="环路1号"), ent("R2", address="环路1号"), ent("OUT", address="别处")])
+    _history(write, "R1", 100_000.0, 1_000_000.0, ["R2"], [], [])
+    _history(write, "OUT", 100_000.0, 1_000_000.0, ["Z9"], [], [])
+    inp = inputs()
+    s = _strengths(detect_bust_outs(inp), inp, ["R1", "OUT"])
+    assert s["R1"] == 0.0 and s["OUT"] == 0.6

@@ -10,7 +10,9 @@ the jump and 0 when it keeps pace (headcount and tax growing at least like ``sqr
 * tax: daily tax paid in the recent window against the earlier one;
 * counterparties: recent buyers no more than :data:`FEW_BUYERS` (or no more than before).
 
-``strength = jump factor · (0.4 · headcount + 0.4 · tax + 0.2 · counterparties)``; firms whose recent
+``strength = jump factor · (0.4 · headcount + 0.4 · tax + 0.2 · counterparties) · (1 − own-group share)``,
+the last factor removing recent sales to firms that share the seller's address, phone or legal
+representative (a ring invoicing itself is the shell detector's case); firms whose recent
 monthly sales stay under :data:`MIN_MONTHLY` are ignored (a jump from ¥1,000 to ¥10,000 is noise). A check
 whose quantity has no record at all (a source without social-insurance or tax data, such as cumcm2020c)
 counts :data:`UNKNOWN` and is named as missing in the explanation, not as "unchanged".
@@ -41,6 +43,26 @@ def _lagging(growth: np.ndarray, jump: np.ndarray) -> np.ndarray:
     return np.clip(1.0 - np.log(np.maximum(g, 1.0)) / lj, 0.0, 1.0) * np.where(g < np.sqrt(jump), 1.0, 0.5)
 
 
+def _sales_to_own_group(inputs: FraudInputs) -> np.ndarray:
+    """Per firm: the share of its recent sales that go to firms sharing its address, phone or legal
+    representative — a ring invoicing itself (a shell cluster's pattern), not one firm's ramp-up."""
+    n = inputs.n
+    inv = inputs.invoices
+    recent = inv[(inv["day"] > inputs.as_of_day - RECENT_DAYS) & (inv["seller"] < n) & (inv["buyer"] < n)]
+    s, b = recent["seller"].to_numpy(), recent["buyer"].to_numpy()
+    same = np.zeros(s.size, dtype=bool)
+    for col in ("addr_key", "phone_key", "legal_rep_id"):
+        key = inputs.firms[col].to_numpy(dtype=object)
+        same |= pd.notna(key[s]) & (key[s] == key[b])
+    own = np.zeros(n)
+    amount = recent["amount"].to_numpy(dtype=np.float64)
+    np.add.at(own, s[same], amount[same])
+    all_recent = np.zeros(n)
+    every = inv[(inv["day"] > inputs.as_of_day - RECENT_DAYS) & (inv["seller"] < n)]
+    np.add.at(all_recent, every["seller"].to_numpy(), every["amount"].to_numpy(dtype=np.float64))
+    return np.where(all_recent > 0, own / np.maximum(all_recent, 1e-9), 0.0)
+
+
 def detect_bust_outs(inputs: FraudInputs) -> TypologyResult:
     """Per-firm bust-out strength with the recent invoices and the checks that contradict the jump."""
     n = inputs.n
@@ -62,7 +84,7 @@ def detect_bust_outs(inputs: FraudInputs) -> TypologyResult:
     # a check without any record says nothing either way: half weight, and the explanation says so
     h = np.where(no_head, UNKNOWN, _lagging(head_g, jump))
     t = np.where(no_tax, UNKNOWN, _lagging(tax_g, jump))
-    strength = jf * (WEIGHTS[0] * h + WEIGHTS[1] * t + WEIGHTS[2] * few)
+    strength = jf * (WEIGHTS[0] * h + WEIGHTS[1] * t + WEIGHTS[2] * few) * (1.0 - _sales_to_own_group(inputs))
     flagged = np.flatnonzero(strength > 0)
     if flagged.size == 0:
         return result(Typology.BUST_OUT, strength, empty_evidence())

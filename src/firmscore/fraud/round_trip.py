@@ -12,7 +12,8 @@ each loop is anchored at its smallest node so it is found once, and nodes may no
 without an enterprise record are nodes too (real invoice data names them), though only firms get a
 strength.
 
-Per firm: ``rounds`` = matched cycles through it (distinct first invoices) and ``share`` = the part of
+Per firm: ``rounds`` = matched cycles through it, one per first invoice (the tightest,
+:func:`tightest_per_round`), and ``share`` = the part of
 its invoiced volume those cycles carry; ``strength = (1 − 0.4^rounds) · (0.4 + 0.6 · min(1, share / 0.3))``:
 one coincidental match in a big trading book stays low, three rounds that carry a third of the book is
 close to 1.
@@ -29,9 +30,9 @@ from firmscore.fraud.inputs import FraudInputs
 from firmscore.fraud.types import Typology, TypologyResult, empty_evidence, result
 from firmscore.i18n import both
 
-MAX_LENGTH = 4
-AMOUNT_TOL = 0.05
-WINDOW_DAYS = 45
+MAX_LENGTH = 5
+AMOUNT_TOL = 0.06
+WINDOW_DAYS = 60
 SHARE_FULL = 0.3
 MIN_AMOUNT = 1000.0
 
@@ -95,11 +96,22 @@ def matched_cycles(invoices: pd.DataFrame, *, max_length: int = MAX_LENGTH, tol:
         con.close()
 
 
+def tightest_per_round(hops: pd.DataFrame) -> pd.DataFrame:
+    """One loop per first invoice (a *round*): the one with the shortest span, so that legs of neighbouring
+    rounds combined into extra loops neither count as more rounds nor crowd the evidence."""
+    if hops.empty:
+        return hops
+    per = hops.groupby("cycle").agg(first=("record_id", "first"), lo=("day", "min"), hi=("day", "max"))
+    per["span"] = per["hi"] - per["lo"]
+    keep = per.reset_index().sort_values(["first", "span", "cycle"], kind="stable").drop_duplicates("first")
+    return hops[hops["cycle"].isin(keep["cycle"])].reset_index(drop=True)
+
+
 def detect_round_trips(inputs: FraudInputs) -> TypologyResult:
     """Per-firm round-trip strength from the matched cycles through it."""
     n = inputs.n
     strength = np.zeros(n)
-    hops = matched_cycles(inputs.invoices)
+    hops = tightest_per_round(matched_cycles(inputs.invoices))
     if hops.empty or n == 0:
         return result(Typology.ROUND_TRIP, strength, empty_evidence())
     # every node of a cycle is a seller of one of its hops

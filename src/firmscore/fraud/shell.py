@@ -7,12 +7,14 @@ sharing keys is a grouping; per firm and key the strength is
 
 ``dormancy(firm) × mean dormancy of the other members × burst factor × size factor``
 
-where dormancy weighs the missing activities (:data:`WEIGHTS`), the burst factor is the share of the
-:data:`BURST_PEERS` other members registered within :data:`BURST_DAYS` days, and groups of fewer than
-three firms or more than :data:`MAX_GROUP` are ignored (a 2-firm pair is not a cluster; a 5,000-firm
-business-centre address says nothing about one firm). Trade only with members of the same group does
-not count as activity: a ring invoicing itself is still a ring. The firm's strength is the largest over
-the keys; the evidence lists the peers of every key that fired.
+where dormancy weighs the missing activities (:data:`WEIGHTS`; trade counts as real in proportion
+to the share of the invoiced volume outside the group and to that volume up to :data:`REAL_TRADE`),
+the burst factor is the share of the :data:`BURST_PEERS` other members registered within
+:data:`BURST_DAYS` days, and groups of fewer than three firms or more than :data:`MAX_GROUP` are
+ignored (a 2-firm pair is not a cluster; a 5,000-firm business-centre address says nothing about one
+firm). Trade only with members of the same group does not count as activity: a ring invoicing itself
+is still a ring. The firm's strength is the largest over the keys; the evidence lists the peers of
+every key that fired.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ MIN_GROUP = 3
 MAX_GROUP = 1000
 #: weight of each missing activity in a firm's dormancy (sum 1)
 WEIGHTS = {"staff": 0.40, "trade": 0.45, "tax": 0.15}
+#: invoiced volume (CNY, 12 months) outside the group at which trade counts as fully real
+REAL_TRADE = 300_000.0
 #: at most this many insured employees count as "no staff" (3 or fewer count half: token staff)
 NO_STAFF, TOKEN_STAFF = 1, 3
 KEYS: tuple[tuple[str, str], ...] = (("addr_key", "address"), ("phone_key", "phone"), ("legal_rep_id", "legal_rep"))
@@ -67,7 +71,8 @@ def _dormancy(inputs: FraudInputs, staff: np.ndarray, groups: np.ndarray) -> tup
     tax = act["tax_recent"].to_numpy() + act["tax_prior"].to_numpy()
     no_tax = np.where(tax <= 0, 1.0, np.where(tax < 1000, 0.5, 0.0))
     ext, total = _external_trade(inputs, groups)
-    no_trade = 1.0 - ext / np.maximum(total, 1e-9)
+    # real trade is trade outside the group *and* of some size: a token purchase does not make a shell real
+    no_trade = 1.0 - ext / np.maximum(total, 1e-9) * np.minimum(1.0, ext / REAL_TRADE)
     d = WEIGHTS["staff"] * staff + WEIGHTS["trade"] * no_trade + WEIGHTS["tax"] * no_tax
     return d, np.where(total > 0, ext / np.maximum(total, 1e-9), 1.0)
 

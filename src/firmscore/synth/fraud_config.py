@@ -116,6 +116,18 @@ class FraudPlantConfig:
 
 PRESETS: dict[str, FraudPlantConfig] = {
     "dev": FraudPlantConfig(name="dev"),
+    # the dev mixture with camouflage of its own (other rates and ranges than ``blind``), to develop against
+    # camouflage without looking at the blind universe
+    "dev_camouflage": FraudPlantConfig(
+        name="dev_camouflage",
+        shell=ShellPlan(clusters_per_10k=6.0, size=(3, 30), key_mix=(0.5, 0.25, 0.25), spread_days=90,
+                        token_staff_share=0.2, tiny_tax_share=0.3, outside_purchase_share=0.4),
+        round_trip=RoundTripPlan(rings_per_10k=6.0, length=(2, 5), rounds=(1, 3), amount_jitter=0.03,
+                                 hop_delay_days=(1, 10)),
+        bust_out=BustOutPlan(per_10k=10.0, jump=(3.0, 9.0), new_buyers=(1, 5), tax_follow_share=0.4,
+                             headcount_follow_share=0.2),
+        identity=IdentityPlan(persons_per_10k=5.0, firms=(3, 6), window_days=450, existing_person_share=0.3),
+    ),
     "blind": FraudPlantConfig(
         name="blind",
         shell=ShellPlan(clusters_per_10k=4.0, size=(3, 40), key_mix=(0.4, 0.3, 0.3), spread_days=120,
