@@ -104,6 +104,13 @@ def test_bad_verdicts_and_files_are_named(case):
         read_verdicts(case)
 
 
+def test_without_a_date_or_an_action_the_command_says_what_it_needs(case):
+    res = _run("--home", str(case.root))
+    assert res.exit_code == 2 and "--as-of D" in res.output and "--queue N" in res.output
+    res = _run("--home", str(case.root), "--queue", "3")
+    assert res.exit_code == 2 and "firmscore fraud --as-of D" in res.output  # nothing detected yet
+
+
 def test_an_altered_artifact_is_refused(case):
     assert _run("--home", str(case.root), "--as-of", AS_OF.isoformat()).exit_code == 0
     path = artifact_dir(case, AS_OF) / "indicators.parquet"

@@ -1,4 +1,4 @@
-"""SIGKILL at random points of ingest, graph, features, train and score: the home always recovers to before or after.
+"""SIGKILL at random points of ingest, graph, fraud, features, train, score: the home recovers to before or after.
 
 Each stage starts from a small data home (800 synthetic firms, built once) in the state just
 before the command, and runs the real ``firmscore`` command in a child process
@@ -42,6 +42,7 @@ import pytest
 from firmscore.datamodel import RecordType
 from firmscore.features import build_labels, compute_features, write_features, write_labels
 from firmscore.features.catalog import SQL_FEATURES
+from firmscore.fraud.artifact import FraudArtifactError, open_fraud_artifact
 from firmscore.graph.artifact import GraphArtifactError, open_graph_artifact
 from firmscore.ingest import ingest_paths
 from firmscore.ledger import EvidenceLedger
@@ -58,7 +59,7 @@ N_FIRMS = 800
 STEP_KILLS = int(os.environ.get("FIRMSCORE_CRASH_STEP_KILLS", "3"))
 TIME_KILLS = int(os.environ.get("FIRMSCORE_CRASH_TIME_KILLS", "1"))
 RUNNER = Path(__file__).with_name("crash_runner.py")
-STAGES = ("ingest", "graph", "features", "train", "score")
+STAGES = ("ingest", "graph", "fraud", "features", "train", "score")
 
 pytestmark = pytest.mark.xdist_group("crash")  # one worker builds the homes once
 
@@ -93,6 +94,7 @@ def homes(tmp_path_factory: pytest.TempPathFactory) -> Homes:
     snapshot("ingest")  # the crashed command ingests the events and relations
     ingest_paths(home, [inputs / "event", inputs / "relation"], source="synth")
     snapshot("graph")  # no graph output yet
+    before["fraud"] = before["graph"]  # no fraud artifact yet either
     write_features(home, compute_features(home, AS_OF, features=list(SQL_FEATURES)))
     snapshot("features")  # an older matrix (SQL features only) that the command replaces
     write_features(home, compute_features(home, AS_OF))
@@ -110,6 +112,7 @@ def _command(stage: str, home: Path, inputs: Path) -> list[str]:
     return {
         "ingest": ["ingest", *h, "--source", "synth", str(inputs / "event"), str(inputs / "relation")],
         "graph": ["graph", *h, *d],
+        "fraud": ["fraud", *h, *d],
         "features": ["features", *h, *d],
         "train": ["train", *h, *d, "--no-challenger"],
         "score": ["score", *h, *d],
@@ -186,6 +189,15 @@ def _state_graph(home: DataHome) -> Any:
         return None
 
 
+def _state_fraud(home: DataHome) -> Any:
+    try:  # both files match the manifest: they are of one run
+        art = open_fraud_artifact(home, AS_OF)
+    except FraudArtifactError as exc:
+        assert exc.kind == "missing"
+        return None
+    return _digest(pa.Table.from_pandas(art.indicators)), _digest(pa.Table.from_pandas(art.evidence))
+
+
 def _state_features(home: DataHome) -> Any:
     d = home.root / "features" / f"as_of={AS_OF}"
     table = pq.read_table(d / "features.parquet")
@@ -209,8 +221,8 @@ def _state_score(home: DataHome) -> Any:
 
 
 STATE: dict[str, Callable[[DataHome], Any]] = {
-    "ingest": _state_ingest, "graph": _state_graph, "features": _state_features, "train": _state_train,
-    "score": _state_score,
+    "ingest": _state_ingest, "graph": _state_graph, "fraud": _state_fraud, "features": _state_features,
+    "train": _state_train, "score": _state_score,
 }
 
 

@@ -97,7 +97,8 @@ def fraud(
             _print_queue(console, dh, day, queue)
             return
         if day is None:
-            raise typer.BadParameter(t("error.bad_date", value=as_of), param_hint="--as-of")
+            print_error(console, t("fraud.need_as_of"))
+            raise typer.Exit(2)
         with writing(dh, "fraud"), console.status(t("fraud.detecting")) as status:
             out, _ = run_fraud(dh, day, progress=lambda s: status.update(f"{t('fraud.detecting')}: {s}"))
         console.print(t("fraud.written", path=out))

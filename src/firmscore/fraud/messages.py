@@ -47,6 +47,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # command output
     "fraud.no_home": ("数据目录不存在: {path}", "no data home at {path}"),
     "fraud.detecting": ("欺诈识别", "fraud detection"),
+    "fraud.need_as_of": ("请给出 --as-of D（识别），或 --queue N（复核队列），或 --verdict ID（记录结论）",
+                         "give --as-of D (detect), --queue N (review queue) or --verdict ID (record a verdict)"),
     "fraud.written": ("已写出欺诈识别结果: {path}", "fraud indicators written: {path}"),
     "fraud.summary.title": ("欺诈类型命中（阈值以上）", "Typologies flagged (at or above threshold)"),
     "fraud.summary.typology": ("类型", "typology"),
