@@ -35,3 +35,19 @@ def test_synth_command_rejects_bad_date(tmp_path: Path) -> None:
                                       "--as-of", "30.06.2025"])
     assert result.exit_code != 0
     assert "YYYY-MM-DD" in result.output
+
+
+def test_synth_command_plants_fraud_from_a_preset_or_names_a_bad_plan(tmp_path: Path) -> None:
+    out = tmp_path / "u"
+    result = CliRunner().invoke(app, ["synth", "--enterprises", "3000", "--seed", "5", "--out", str(out), "--quiet",
+                                      "--plant-fraud", "blind"])
+    assert result.exit_code == 0, result.output
+    assert "planted fraud (blind)" in result.output and "shell_cluster" in result.output
+    truth = pq.read_table(out / "truth" / "fraud_truth.parquet").to_pandas()
+    assert {"shell_cluster", "guarantee_circle"} <= set(truth["typology"])
+    assert (out / "enterprise" / "part-fraud.parquet").exists()
+    bad = tmp_path / "plan.json"
+    bad.write_text('{"shells": {}}', encoding="utf-8")
+    result = CliRunner().invoke(app, ["synth", "--enterprises", "500", "--seed", "5", "--out", str(tmp_path / "v"),
+                                      "--quiet", "--plant-fraud", str(bad)])
+    assert result.exit_code == 2 and "shells" in result.output

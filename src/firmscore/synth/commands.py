@@ -10,6 +10,8 @@ from rich.table import Table
 
 from firmscore.cli_options import parse_date
 from firmscore.synth.config import BLOCK_SIZE
+from firmscore.synth.fraud_config import PRESETS, FraudPlantConfig
+from firmscore.synth.fraud_plant import TRUTH_FILE, plant_fraud
 from firmscore.synth.generate import generate
 from firmscore.terminal import print_error
 
@@ -24,15 +26,32 @@ def synth(
         16 * BLOCK_SIZE, "--chunk-size", min=1, help="Firms per part file. 每个文件的企业数。"
     ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar. 不显示进度。"),
+    plant_fraud_plan: str = typer.Option(
+        None, "--plant-fraud",
+        help=f"Plant fraud typologies: a preset ({', '.join(sorted(PRESETS))}) or a JSON plan file. 植入欺诈类型。",
+    ),
 ) -> None:
     """Generate a synthetic SME universe with ground truth. 生成合成中小企业数据。"""
     console = Console()
+    plan: FraudPlantConfig | None = None
+    if plant_fraud_plan:  # read the plan before generating: a bad plan costs nothing
+        try:
+            plan = (PRESETS[plant_fraud_plan] if plant_fraud_plan in PRESETS
+                    else FraudPlantConfig.from_file(plant_fraud_plan))
+        except (OSError, ValueError) as exc:
+            print_error(console, f"synth --plant-fraud {plant_fraud_plan}: {exc}")
+            raise typer.Exit(2) from exc
     try:
         summary = generate(out, enterprises, seed, as_of=parse_date(as_of), horizon_months=horizon_months,
                            chunk_size=chunk_size, progress=not quiet)
     except ValueError as exc:
         print_error(console, f"synth: {exc}")
         raise typer.Exit(2) from exc
+    if plan is not None:
+        planted = plant_fraud(out, plan, seed=seed)
+        console.print(f"植入欺诈 / planted fraud ({plan.name}): "
+                      + ", ".join(f"{k} {v:,}" for k, v in sorted(planted.truth_firms.items()))
+                      + f" firms; truth in {out / 'truth' / TRUTH_FILE}")
     table = Table(title=f"合成数据 / synthetic universe: {summary.out_dir}")
     table.add_column("记录类型 / record type")
     table.add_column("记录数 / records", justify="right")
