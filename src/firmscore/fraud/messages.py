@@ -11,10 +11,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fraud.typology.bust_out": ("突击做大流水", "bust-out"),
     "fraud.typology.guarantee_circle": ("互保圈", "guarantee circle"),
     "fraud.typology.identity_reuse": ("身份冒用", "identity reuse"),
-    "fraud.shell.address": ("与另外 {size} 家企业中的多家共用同一注册地址，{burst} 家与本企业在 {days} 天内先后注册",
+    "fraud.shell.address": ("与共 {size} 家企业共用同一注册地址，其中 {burst} 家与本企业在 {days} 天内先后注册",
                             "shares its registered address with a group of {size} firms, {burst} of them registered "
                             "within {days} days of it"),
-    "fraud.shell.phone": ("与 {size} 家企业共用同一联系电话，{burst} 家与本企业在 {days} 天内先后注册",
+    "fraud.shell.phone": ("与共 {size} 家企业共用同一联系电话，其中 {burst} 家与本企业在 {days} 天内先后注册",
                           "shares its phone with a group of {size} firms, {burst} of them registered within {days} "
                           "days of it"),
     "fraud.shell.legal_rep": ("法定代表人同时担任 {size} 家企业的法定代表人，{burst} 家与本企业在 {days} 天内先后注册",
