@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from firmscore.cli_options import parse_date, writing
+from firmscore.i18n import t as tr
 from firmscore.ledger.checkpoint import Keyring
 from firmscore.scoring import read_scores, score_enterprises, train_model, validate_model, verify_score
 from firmscore.store.home import DataHome
@@ -38,6 +39,9 @@ def train(
     t.add_column("")
     t.add_column("")
     t.add_row("model id", res.bundle.model_id)
+    o = res.outcomes
+    t.add_row("firms / 建模企业", f"{o.known:,} (default / 违约 {o.defaults:,}, no default / 未违约 {o.no_defaults:,})")
+    t.add_row("unknown outcome, excluded / 结果未知(已排除)", f"{o.unknown:,}")
     t.add_row("features used / 入模特征", str(res.metrics["features_used"]))
     t.add_row("scorecard test AUC / 测试集 AUC", f"{res.metrics['scorecard_test_auc']:.4f}")
     if "lightgbm_test_auc" in res.metrics:
@@ -45,6 +49,12 @@ def train(
     t.add_row("model file", str(res.model_path))
     t.add_row("report / 验证报告", str(res.report_dir / "report.html"))
     console.print(t)
+    if o.unknown:
+        console.print(tr("train.unknown_excluded", n=f"{o.unknown:,}"), markup=False)
+    if res.warnings:
+        console.print(tr("train.warnings_title") + ":", style="bold yellow", markup=False)
+        for w in res.warnings:
+            console.print(f"  ⚠ {w.text()}", style="yellow", markup=False)
 
 
 def score(

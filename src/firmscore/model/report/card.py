@@ -29,6 +29,9 @@ class ModelCard:
         Who may use it, for what, and what it must not be used for.
     owners : sequence of str
         Accountable people or teams.
+    warnings : sequence of str
+        What the builder of the model found wrong with it (too few features, coarse scores, constant
+        features …), shown at the top of the report so that no reader of the figures misses them.
     """
 
     name: str = "firmscore"
@@ -52,3 +55,4 @@ class ModelCard:
         "for declining credit"
     )
     owners: Sequence[str] = field(default_factory=lambda: ["未指定 / unassigned"])
+    warnings: Sequence[str] = ()
