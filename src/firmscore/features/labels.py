@@ -148,7 +148,7 @@ def _observed_until(alive: pd.Series, windows: pd.DataFrame, as_of: dt.date,
     best = best.set_index("enterprise_id")
     until = best["stop"].reindex(alive)
     has = pd.Series(alive.isin(w["enterprise_id"]).to_numpy(), index=alive)
-    open_ = best["open"].reindex(alive).fillna(False).astype(bool)
+    open_ = best["open"].reindex(alive).eq(True)  # no started window: not open
     return until, has, open_
 
 
