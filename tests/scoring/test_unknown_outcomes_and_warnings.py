@@ -60,7 +60,7 @@ def sample(datasets_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         "outsiders": len(outsiders),
         "labels": run("labels", "--as-of", AS_OF, "--horizon", HORIZON),
         "report": run("features", "--as-of", AS_OF, "--report", "--horizon", HORIZON),
-        "train": run("train", "--as-of", AS_OF, "--horizon", HORIZON, "--no-challenger"),
+        "train": run("train", "--as-of", AS_OF, "--horizon", HORIZON, "--monotone-challenger"),
     }
 
 
@@ -106,3 +106,13 @@ def test_features_report_lists_the_constant_features(sample: dict[str, object]) 
     assert "constant or near-constant features" in out
     assert "basic_age_years: 常量 / constant (100.0%)" in out
     assert f"unknown {sample['outsiders']:,}" in out  # the report's AUC/IV are over known outcomes only
+
+
+def test_the_challenger_is_unconstrained_and_the_monotone_cost_is_reported(sample: dict[str, object]) -> None:
+    out = str(sample["train"])
+    assert "LightGBM challenger test AUC" in out and "monotone LightGBM test AUC / 单调约束" in out
+    model_dir = next((Path(str(sample["home"])) / "models").glob("*/model.json")).parent
+    report = (model_dir / "report" / "report.md").read_text(encoding="utf-8")
+    assert "## 模型 / Model: lightgbm\n" in report and "## 模型 / Model: lightgbm (monotone)" in report
+    note = next(line for line in report.splitlines() if "AUC cost of the monotone constraints" in line)
+    assert "单调约束" in note and "unconstrained" in note

@@ -26,7 +26,11 @@ def train(
     horizon: str = typer.Option("12m", "--horizon"),
     oot: str = typer.Option(None, "--oot", help="An out-of-time date (its features and labels must exist)."),
     long_run_rate: float = typer.Option(None, "--long-run-default-rate", help="Re-centre PDs on this rate."),
-    challenger: bool = typer.Option(True, "--challenger/--no-challenger", help="Also fit the LightGBM challenger."),
+    challenger: bool = typer.Option(True, "--challenger/--no-challenger",
+                                    help="Also fit the (unconstrained) LightGBM challenger."),
+    monotone_challenger: bool = typer.Option(
+        False, "--monotone-challenger",
+        help="Also fit a LightGBM challenger under the catalog's risk directions; the report shows its AUC cost."),
     home: Path = HOME,
 ) -> None:
     """Fit, calibrate and validate the scorecard; write the model bundle and report. 训练评分卡。"""
@@ -34,6 +38,7 @@ def train(
     with writing(DataHome.open(home), "train"), console.status("training / 训练中") as status:
         res = train_model(DataHome.open(home), parse_date(as_of), horizon, oot_as_of=parse_date(oot) if oot else None,
                           long_run_default_rate=long_run_rate, challenger=challenger,
+                          monotone_challenger=monotone_challenger,
                           progress=lambda m: status.update(m))
     t = Table(title="模型 / model")
     t.add_column("")
@@ -46,6 +51,9 @@ def train(
     t.add_row("scorecard test AUC / 测试集 AUC", f"{res.metrics['scorecard_test_auc']:.4f}")
     if "lightgbm_test_auc" in res.metrics:
         t.add_row("LightGBM challenger test AUC", f"{res.metrics['lightgbm_test_auc']:.4f}")
+    if "lightgbm_monotone_test_auc" in res.metrics:
+        t.add_row("monotone LightGBM test AUC / 单调约束", f"{res.metrics['lightgbm_monotone_test_auc']:.4f} "
+                  f"(cost / 代价 {res.metrics['monotone_auc_cost']:+.4f})")
     t.add_row("model file", str(res.model_path))
     t.add_row("report / 验证报告", str(res.report_dir / "report.html"))
     console.print(t)

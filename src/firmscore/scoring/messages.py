@@ -29,6 +29,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "结果未知的企业 {n} 家未参与训练与验证",
         "{n} enterprises of unknown outcome were left out of training and validation",
     ),
+    "train.monotone_cost": (
+        "单调约束 ({n} 个特征) 的 AUC 代价 {cost:+.4f} (测试集: 无约束 {free:.4f}, 单调 {monotone:.4f})",
+        "AUC cost of the monotone constraints ({n} features): {cost:+.4f} (test: unconstrained {free:.4f}, "
+        "monotone {monotone:.4f})",
+    ),
     "train.single_class": (
         "{as_of} ({horizon}) 的已知结果只有一类 (违约 {defaults}, 未违约 {no_defaults}, 未知 {unknown}): 无法训练",
         "known outcomes of {as_of} ({horizon}) hold a single class (default {defaults}, no default {no_defaults}, "

@@ -14,7 +14,7 @@ in the same three places.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,10 +88,17 @@ def train_model(
     seed: int = 7,
     long_run_default_rate: float | None = None,
     challenger: bool = True,
+    monotone_challenger: bool = False,
     n_bootstrap: int = 200,
     progress: Progress | None = None,
 ) -> TrainResult:
-    """Fit, calibrate, validate and save the model of ``as_of``; it becomes the home's current model."""
+    """Fit, calibrate, validate and save the model of ``as_of``; it becomes the home's current model.
+
+    The challenger (``challenger``) is unconstrained LightGBM: it shows how much discrimination the card
+    leaves behind, so it must be the strongest model, not one held to the card's rules. With
+    ``monotone_challenger`` a second one is fitted under the catalog's risk directions, and the AUC the
+    constraints cost (unconstrained − monotone, test sample) is in the metrics and the report's notes.
+    """
     say = progress or (lambda _msg: None)
     meta = feature_metadata()
     sample = modelling_table(home, as_of, horizon)
@@ -140,20 +147,33 @@ def train_model(
     periods["scorecard"] = (test_period, oot_period)
     reference: dict[str, PeriodData] = {"scorecard": period("开发 / development", X_dev, y_dev)}
     metrics: dict[str, Any] = {"scorecard_test_auc": roc_auc(y_test.to_numpy(), -test_period.ranking)}
+    notes: list[str] = []
     if challenger:
         say("LightGBM challenger / 挑战者模型")
         directions = {c: meta[c]["direction"] for c in X.columns if c in meta and meta[c]["direction"] != 0}
         names = {c: (meta[c]["name_zh"], meta[c]["name_en"]) for c in X.columns if c in meta}
-        gbm = LGBMChallenger(monotone=directions, feature_names=names, random_state=seed).fit(X_dev, y_dev.to_numpy())
-        ch_test = PeriodData("测试 / test", y_test.to_numpy(), gbm.predict_proba(X_test)[:, 1], features=X_test[used])
-        ch_oot = None
-        if oot_sample is not None:
-            ch_oot = PeriodData(f"跨期 / out-of-time {oot_as_of}", y_oot.to_numpy(), gbm.predict_proba(X_oot)[:, 1],
-                                features=X_oot[used])
-        periods["lightgbm"] = (ch_test, ch_oot)
-        reference["lightgbm"] = PeriodData("开发 / development", y_dev.to_numpy(), gbm.predict_proba(X_dev)[:, 1],
-                                           features=X_dev[used])
-        metrics["lightgbm_test_auc"] = roc_auc(y_test.to_numpy(), ch_test.ranking)
+        variants: dict[str, Mapping[str, int] | None] = {"lightgbm": None}
+        if monotone_challenger:
+            variants["lightgbm (monotone)"] = directions
+        for label, monotone in variants.items():
+            gbm = LGBMChallenger(monotone=monotone, feature_names=names, random_state=seed)
+            gbm.fit(X_dev, y_dev.to_numpy())
+            ch_test = PeriodData("测试 / test", y_test.to_numpy(), gbm.predict_pd(X_test), features=X_test[used])
+            ch_oot = None
+            if oot_sample is not None:
+                ch_oot = PeriodData(f"跨期 / out-of-time {oot_as_of}", y_oot.to_numpy(), gbm.predict_pd(X_oot),
+                                    features=X_oot[used])
+            periods[label] = (ch_test, ch_oot)
+            reference[label] = PeriodData("开发 / development", y_dev.to_numpy(), gbm.predict_pd(X_dev),
+                                          features=X_dev[used])
+            key = "lightgbm_monotone_test_auc" if monotone is not None else "lightgbm_test_auc"
+            metrics[key] = roc_auc(y_test.to_numpy(), ch_test.ranking)
+        if monotone_challenger:
+            cost = metrics["lightgbm_test_auc"] - metrics["lightgbm_monotone_test_auc"]
+            metrics["monotone_auc_cost"] = cost
+            zh, en = both("train.monotone_cost", cost=cost, free=metrics["lightgbm_test_auc"],
+                          monotone=metrics["lightgbm_monotone_test_auc"], n=len(directions))
+            notes.append(f"{zh} / {en}")
     say("validation report / 验证报告")
     report = build_comparison_report(
         periods,
@@ -162,6 +182,7 @@ def train_model(
             name=bundle.card.name, version=bundle.model_id[:12],
             data=_data_text(home, as_of, horizon, samples),
             warnings=[w.bilingual() for w in warnings],
+            notes=notes,
         ),
         master_scale=scale,
         n_bootstrap=n_bootstrap,

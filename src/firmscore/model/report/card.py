@@ -32,6 +32,8 @@ class ModelCard:
     warnings : sequence of str
         What the builder of the model found wrong with it (too few features, coarse scores, constant
         features …), shown at the top of the report so that no reader of the figures misses them.
+    notes : sequence of str
+        Measured facts worth a sentence next to the card (e.g. the AUC cost of monotone constraints).
     """
 
     name: str = "firmscore"
@@ -56,3 +58,4 @@ class ModelCard:
     )
     owners: Sequence[str] = field(default_factory=lambda: ["未指定 / unassigned"])
     warnings: Sequence[str] = ()
+    notes: Sequence[str] = ()
