@@ -168,6 +168,7 @@ def test_validate_on_a_later_date_reports_both_periods(scored_home: DataHome) ->
     assert len(report.models) == 1 and len(report.models[0].periods) == 2
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"out-of-time {later}" in html and f"development {AS_OF}" in html
+    assert f"{later}: 0 enterprises of unknown outcome were left out of the validation" in html
     assert (out / "report.md").exists()
 
 

@@ -61,6 +61,7 @@ def sample(datasets_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         "labels": run("labels", "--as-of", AS_OF, "--horizon", HORIZON),
         "report": run("features", "--as-of", AS_OF, "--report", "--horizon", HORIZON),
         "train": run("train", "--as-of", AS_OF, "--horizon", HORIZON, "--monotone-challenger"),
+        "validate": run("validate", "--as-of", AS_OF, "--horizon", HORIZON),
     }
 
 
@@ -84,6 +85,9 @@ def test_training_leaves_unknowns_out_and_says_so(sample: dict[str, object]) -> 
     assert meta["n_development"] + meta["n_test"] == SAMPLE  # no unknown firm in any sample
     report = (model_dir / "report" / "report.md").read_text(encoding="utf-8")
     assert f"unknown outcome (excluded) {outsiders:,}" in report
+    # validation (here on the training date itself) leaves them out too, and says so per period
+    assert f"{AS_OF}: {outsiders:,} enterprises of unknown outcome were left out of the validation" in str(
+        sample["validate"])
 
 
 def test_a_degenerate_card_warns_on_the_console_and_in_the_report(sample: dict[str, object]) -> None:

@@ -98,8 +98,11 @@ def validate(
 ) -> None:
     """Re-validate a model on newer outcomes (out of time). 跨期验证。"""
     with writing(DataHome.open(home), "validate"):
-        _report, out = validate_model(DataHome.open(home), parse_date(as_of), horizon, model_id=model)
-    Console().print(f"report / 报告: {out / 'report.html'}")
+        report, out = validate_model(DataHome.open(home), parse_date(as_of), horizon, model_id=model)
+    console = Console()
+    for note in report.context["card"].notes:  # how many unknown outcomes each period left out
+        console.print(note, markup=False)
+    console.print(f"report / 报告: {out / 'report.html'}")
 
 
 def verify_score_cmd(

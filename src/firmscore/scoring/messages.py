@@ -29,6 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "结果未知的企业 {n} 家未参与训练与验证",
         "{n} enterprises of unknown outcome were left out of training and validation",
     ),
+    "validate.unknown_excluded": (
+        "{as_of}: 结果未知的企业 {n} 家未参与验证",
+        "{as_of}: {n} enterprises of unknown outcome were left out of the validation",
+    ),
     "train.monotone_cost": (
         "单调约束 ({n} 个特征) 的 AUC 代价 {cost:+.4f} (测试集: 无约束 {free:.4f}, 单调 {monotone:.4f})",
         "AUC cost of the monotone constraints ({n} features): {cost:+.4f} (test: unconstrained {free:.4f}, "

@@ -219,8 +219,12 @@ def validate_model(
 
     dev = period(f"开发 / development {trained}", trained)
     new = period(f"跨期 / out-of-time {as_of}", as_of)
+    notes = []
+    for on, sample in samples.items():
+        zh, en = both("validate.unknown_excluded", n=f"{sample.unknown:,}", as_of=on)
+        notes.append(f"{zh} / {en}")
     card = ModelCard(name=bundle.card.name, version=bundle.model_id[:12],
-                     data=_data_text(home, trained, horizon, samples))
+                     data=_data_text(home, trained, horizon, samples), notes=notes)
     report = build_comparison_report(
         {bundle.card.name: (dev, new)}, model_card=card,
         master_scale=bundle.scale, n_bootstrap=n_bootstrap, seed=seed,
