@@ -1,8 +1,12 @@
-"""The four models of the benchmark, each fitted on a fold's training rows and predicting PDs on its test rows.
+"""The models of the benchmark, each fitted on a fold's training rows and predicting PDs on its test rows.
 
 * ``firmscore scorecard`` — :class:`firmscore.model.scorecard.Scorecard` with its defaults;
-* ``firmscore challenger`` — :class:`firmscore.model.challenger.LGBMChallenger`, monotone directions
-  inferred on the training rows;
+* ``raw logistic regression`` — scikit-learn's ``LogisticRegression`` (defaults, ``max_iter=5000``) on the
+  raw features, median-imputed and standardised: the plainest baseline a scorecard must not trail;
+* ``firmscore challenger`` — :class:`firmscore.model.challenger.LGBMChallenger` unconstrained (its
+  default in ``firmscore train``: the strongest model);
+* ``firmscore challenger (monotone)`` — the same under monotone directions inferred on the training rows
+  (the AUC the constraints cost);
 * ``optbinning scorecard`` — optbinning 1.0 (``BinningProcess`` + logistic regression, defaults), run
   in its own virtual environment (``$FIRMSCORE_PEERS_VENV``, built by ``scripts/peers-venv.sh``) on
   the same rows and folds, all folds of a dataset in one child process;
@@ -21,13 +25,18 @@ import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from firmscore.model.challenger import LGBMChallenger, infer_directions
 from firmscore.model.scorecard import Scorecard
 
 SEED = 0
 Fold = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
-MODELS: tuple[str, ...] = ("firmscore scorecard", "firmscore challenger", "optbinning scorecard", "plain LightGBM")
+MODELS: tuple[str, ...] = ("firmscore scorecard", "raw logistic regression", "firmscore challenger",
+                           "firmscore challenger (monotone)", "optbinning scorecard", "plain LightGBM")
 
 
 def peers_python() -> Path | None:
@@ -42,8 +51,12 @@ def fit_predict(model: str, X: pd.DataFrame, y: npt.NDArray[np.int64], train: np
     xt, xv, yt = X.iloc[train], X.iloc[test], y[train]
     if model == "firmscore scorecard":
         return np.asarray(np.asarray(Scorecard().fit(xt, yt).predict_proba(xv))[:, 1], dtype=np.float64)
-    if model == "firmscore challenger":
-        ch = LGBMChallenger(monotone=infer_directions(xt, yt), random_state=SEED, n_jobs=2)
+    if model == "raw logistic regression":
+        lr = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), LogisticRegression(max_iter=5000))
+        return np.asarray(lr.fit(xt, yt).predict_proba(xv)[:, 1], dtype=np.float64)
+    if model in ("firmscore challenger", "firmscore challenger (monotone)"):
+        monotone = infer_directions(xt, yt) if model.endswith("(monotone)") else None
+        ch = LGBMChallenger(monotone=monotone, random_state=SEED, n_jobs=2)
         return np.asarray(ch.fit(xt, yt).predict_pd(xv), dtype=np.float64)
     if model == "plain LightGBM":
         clf = lgb.LGBMClassifier(random_state=SEED, n_jobs=2, verbose=-1)
