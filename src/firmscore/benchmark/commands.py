@@ -41,19 +41,24 @@ def real(
     cumcm_home: Path = typer.Option(Path("bench-homes/cumcm2020c"), "--cumcm-home",
                                     help="Data home for cumcm2020c (ingested once, then reused)."),
     out: Path = typer.Option(Path("docs/benchmarks.md"), "--out", help="Markdown page to write."),
+    models: list[str] = typer.Option(list(MODELS), "--model", help="Models to run (repeatable; default all)."),
 ) -> None:
     """Scorecard, challenger, optbinning and plain LightGBM on each real dataset: AUC and KS with 95 % CIs."""
     console = Console()
     root = datasets or shared_datasets_dir()
     loaders = {"polish": lambda: polish(root), "slovak": lambda: slovak(root),
                "cumcm2020c": lambda: cumcm2020c(_cumcm_home(cumcm_home, root, console), root)}
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise typer.BadParameter(f"unknown models {unknown} (known: {', '.join(MODELS)})")
+    chosen = tuple(m for m in MODELS if m in models)
     results: list[DatasetResult] = []
     for name in only:
         if name not in loaders:
             raise typer.BadParameter(f"unknown dataset {name!r} (known: {', '.join(DATASETS)})")
         ds: BenchDataset = loaders[name]()
         with console.status(f"{name}") as status:
-            results.append(run_dataset(ds, step=lambda m: status.update(m)))
+            results.append(run_dataset(ds, models=chosen, step=lambda m: status.update(m)))
     table = Table(title="real-data benchmark / 真实数据基准")
     for col in ("dataset", "rows", "model", "AUC [95% CI]", "KS [95% CI]"):
         table.add_column(col)
@@ -65,6 +70,8 @@ def real(
                 table.add_row(r.dataset.name, "", model, f"not run: {r.failed[model]}", "")
     console.print(table)
     command = "firmscore benchmark real " + " ".join(f"--only {n}" for n in only)
+    if chosen != MODELS:
+        command += " " + " ".join(f"--model '{m}'" for m in chosen)
     out.write_text(markdown(results, command=command), encoding="utf-8")
     console.print(f"written / 已写出: {out}")
 
