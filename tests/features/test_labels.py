@@ -97,8 +97,11 @@ def test_a_horizon_past_the_homes_data_is_censored(home: DataHome, history: Hist
 def _windowed(history: History) -> None:
     """Firms of a labelled source (with observation windows) and firms it never followed."""
     for eid in ("WATCHED", "WATCHED_BAD", "OPEN", "UNWATCHED", "UNWATCHED_BAD", "ENDS_EARLY", "STARTS_LATE",
-                "ENDS_AFTER_DEFAULT"):
+                "ENDS_AFTER_DEFAULT", "NO_START"):
         history.enterprise(eid)
+    history._add("event", {"event_type": "observation_window", "subject_type": "enterprise", "subject_id": "NO_START",
+                           "amount": None, "value": None, "code": None, "counterparty_id": None, "attrs": None},
+                 "2020-01-01", None, 1, None, "2026-12-31")  # a window without a start: followed all along
     window = {"WATCHED": ("2025-01-01", "2026-12-31"), "WATCHED_BAD": ("2025-01-01", "2026-12-31"),
               "OPEN": ("2025-01-01", None), "ENDS_EARLY": ("2025-01-01", "2026-01-31"),
               "STARTS_LATE": ("2025-09-01", "2026-12-31"), "ENDS_AFTER_DEFAULT": ("2025-01-01", "2026-03-31")}
@@ -124,15 +127,16 @@ def test_observation_windows_decide_who_is_known(home: DataHome, history: Histor
         "ENDS_EARLY": ("unknown", "short_window"),  # observed too briefly
         "STARTS_LATE": ("unknown", "short_window"),  # not watched between D and the window's start
         "ENDS_AFTER_DEFAULT": ("default", None),  # watched until its default
+        "NO_START": ("no_default", None),
     }
     assert table.schema.metadata[b"firmscore.observation_rule"] == b"windows"
     counts = outcome_counts(table)
-    assert (counts.defaults, counts.no_defaults, counts.unknown) == (2, 2, 4)
+    assert (counts.defaults, counts.no_defaults, counts.unknown) == (2, 3, 4)
     assert counts.unknown_by_reason == {"no_window": 2, "short_window": 2}
     write_labels(home, AS_OF, "12m", table)
     meta = json.loads((labels_dir(home, AS_OF, "12m") / "labels.json").read_text())
-    assert (meta["defaults"], meta["no_defaults"], meta["unknown"]) == (2, 2, 4)
-    assert meta["default_rate"] == 0.5 and meta["unknown_by_reason"] == {"no_window": 2, "short_window": 2}
+    assert (meta["defaults"], meta["no_defaults"], meta["unknown"]) == (2, 3, 4)
+    assert meta["default_rate"] == 0.4 and meta["unknown_by_reason"] == {"no_window": 2, "short_window": 2}
 
 
 def test_labels_command_prints_the_three_counts(home: DataHome, history: History) -> None:
@@ -141,12 +145,12 @@ def test_labels_command_prints_the_three_counts(home: DataHome, history: History
                                       "--horizon", "12m"], env={"COLUMNS": "300", "FIRMSCORE_LANG": "en"})
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert "default 2, no default 2, unknown 4 (default rate 50.00% of known outcomes)" in out
+    assert "default 2, no default 3, unknown 4 (default rate 40.00% of known outcomes)" in out
     assert ("4 enterprises of unknown outcome, left out of training and validation: "
             "no observation window (no outcome data) 2; observed too briefly 2") in out
     zh = CliRunner().invoke(app, ["labels", "--home", str(home.root), "--as-of", "2025-06-30"],
                             env={"COLUMNS": "300", "FIRMSCORE_LANG": "zh"})
-    assert "违约 2, 未违约 2, 未知 4" in zh.output
+    assert "违约 2, 未违约 3, 未知 4" in zh.output
 
 
 def test_labels_written_before_unknown_outcomes_read_as_known(home: DataHome) -> None:

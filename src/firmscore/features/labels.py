@@ -143,7 +143,8 @@ def _observed_until(alive: pd.Series, windows: pd.DataFrame, as_of: dt.date,
     w = windows.copy()
     w["open"] = w["stop_date"].isna()
     w["stop"] = pd.to_datetime(w["stop_date"].where(~w["open"], through))
-    started = w[pd.to_datetime(w["start_date"]) <= pd.Timestamp(as_of)]
+    start = pd.to_datetime(w["start_date"])
+    started = w[start.isna() | (start <= pd.Timestamp(as_of))]  # no start: followed from the beginning
     best = started.sort_values(["enterprise_id", "stop", "open"]).drop_duplicates("enterprise_id", keep="last")
     best = best.set_index("enterprise_id")
     until = best["stop"].reindex(alive)
