@@ -111,3 +111,15 @@ def test_optbinning_runs_in_its_own_venv(requirement: Callable[[bool, str], None
     preds = optbinning_folds(X, y, folds)
     assert [len(p) for p in preds] == [500, 500]
     assert roc_auc_score(y[1000:], preds[0]) > 0.75
+
+
+def test_benchmark_command_refuses_an_unknown_model(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from firmscore.cli import app
+
+    out = tmp_path / "bench.md"
+    result = CliRunner().invoke(app, ["benchmark", "real", "--only", "slovak", "--model", "raw logistic regresion",
+                                      "--out", str(out)])
+    assert result.exit_code == 2 and "unknown models" in result.output
+    assert not out.exists()  # refused before any dataset was read
