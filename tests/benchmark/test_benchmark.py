@@ -11,7 +11,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from firmscore.benchmark.cumcm import industry_from_name, read_firm_lists, usable_features
-from firmscore.benchmark.datasets import polish, slovak
+from firmscore.benchmark.datasets import polish, slovak, slovak_small
 from firmscore.benchmark.metrics import draws, estimate, ks, paired_difference
 from firmscore.benchmark.models import MODELS, fit_predict, optbinning_folds, peers_python
 from firmscore.benchmark.run import out_of_fold
@@ -37,6 +37,16 @@ def test_slovak_trains_on_earlier_years(datasets_dir: Path) -> None:
     (train, test), = d.folds
     assert len(set(train) & set(test)) == 0 and len(train) + len(test) == len(d.y)
     assert "test 2015" in d.protocol and "train 2013" in d.protocol
+
+
+@pytest.mark.shared_data
+def test_slovak_small_keeps_the_test_year_and_adds_the_sector(datasets_dir: Path) -> None:
+    full, small = slovak(datasets_dir), slovak_small(datasets_dir)
+    (train, test), = small.folds
+    assert len(train) == 1000 and np.array_equal(test, full.folds[0][1])
+    assert set(train) <= set(full.folds[0][0])  # a sample of the earlier years
+    assert abs(small.y[train].mean() - full.y[full.folds[0][0]].mean()) < 0.002  # stratified
+    assert set(small.X["sector"]) == {"agriculture", "construction", "manufacture", "retail"}
 
 
 @pytest.mark.shared_data
@@ -102,6 +112,23 @@ def test_every_model_learns_a_real_signal() -> None:
             continue  # its own venv: the next test
         p = fit_predict(model, X, y, tr, te)
         assert roc_auc_score(y[te], p) > 0.75, model
+
+
+def test_models_take_a_text_column() -> None:
+    """A categorical field carrying the signal: every model uses it (one-hot, native splits or WOE bins)."""
+    rng = np.random.default_rng(1)
+    n = 2000
+    sector = rng.choice(["agri", "build", "make", "shop"], n)
+    logit = -2.0 + np.select([sector == "build", sector == "shop"], [3.0, 1.5], 0.0) - 1.0 * (sector == "agri")
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    X = pd.DataFrame({"sector": sector, "noise": rng.normal(size=n)})
+    tr, te = np.arange(1500), np.arange(1500, n)
+    for model in MODELS:
+        if model == "optbinning scorecard":
+            with pytest.raises(RuntimeError, match="categorical columns"):
+                optbinning_folds(X, y, [(tr, te)])
+            continue
+        assert roc_auc_score(y[te], fit_predict(model, X, y, tr, te)) > 0.75, model  # the sector alone: ~0.80
 
 
 def test_optbinning_runs_in_its_own_venv(requirement: Callable[[bool, str], None]) -> None:

@@ -8,14 +8,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from firmscore.benchmark.datasets import BenchDataset, cumcm2020c, polish, slovak
+from firmscore.benchmark.datasets import BenchDataset, cumcm2020c, polish, slovak, slovak_small
 from firmscore.benchmark.models import MODELS
 from firmscore.benchmark.run import DatasetResult, markdown, run_dataset
 from firmscore.config import shared_datasets_dir
 from firmscore.store.home import DataHome
 
 app = typer.Typer(help="Benchmarks of the models on real data. 基准测试。", no_args_is_help=True)
-DATASETS = ("polish", "slovak", "cumcm2020c")
+DATASETS = ("polish", "slovak", "slovak_small", "cumcm2020c")
 
 
 def _cumcm_home(path: Path, datasets: Path, console: Console) -> DataHome:
@@ -47,6 +47,7 @@ def real(
     console = Console()
     root = datasets or shared_datasets_dir()
     loaders = {"polish": lambda: polish(root), "slovak": lambda: slovak(root),
+               "slovak_small": lambda: slovak_small(root),
                "cumcm2020c": lambda: cumcm2020c(_cumcm_home(cumcm_home, root, console), root)}
     unknown = [m for m in models if m not in MODELS]
     if unknown:

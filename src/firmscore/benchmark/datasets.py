@@ -2,6 +2,9 @@
 
 * polish ``1year.arff``: stratified 5-fold, shuffled with seed 0;
 * slovak: train on the earlier evaluation years, test on the last one;
+* slovak small + sector: the same test year, but 1,000 training rows (a stratified sample of the earlier
+  years, seed 0) and the firm's sector as a text column — a small sample with a categorical field, the
+  case where a scorecard's bin-size rules and categorical binning matter most;
 * cumcm2020c: the 123 rated firms, features from the raw invoices through ingestion and the feature
   catalog (:mod:`firmscore.benchmark.cumcm`: no grade, default or graph feature), repeated stratified
   5-fold (3 repeats, seed 0); each firm's PD is the mean of its 3 out-of-fold predictions.
@@ -15,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold, train_test_split
 
 from firmscore.benchmark.cumcm import load_cumcm
 from firmscore.benchmark.models import Fold
@@ -53,6 +56,23 @@ def slovak(datasets: Path) -> BenchDataset:
     train, test = np.flatnonzero(year < last), np.flatnonzero(year == last)
     return BenchDataset(name="slovak", X=d.X, y=np.asarray(d.y, dtype=np.int64), folds=[(train, test)],
                         protocol=f"train {int(year.min())}–{last - 1}, test {last}")
+
+
+SMALL_TRAIN = 1000
+
+
+def slovak_small(datasets: Path, n_train: int = SMALL_TRAIN) -> BenchDataset:
+    d = load_slovak(datasets / "slovak")
+    assert d.groups is not None
+    year = d.groups["year"].to_numpy()
+    last = int(year.max())
+    earlier, test = np.flatnonzero(year < last), np.flatnonzero(year == last)
+    y = np.asarray(d.y, dtype=np.int64)
+    train, _ = train_test_split(earlier, train_size=n_train, stratify=y[earlier], random_state=SEED)
+    X = d.X.assign(sector=d.groups["sector"].astype(str).to_numpy())
+    return BenchDataset(name="slovak small + sector", X=X, y=y, folds=[(np.sort(train), test)],
+                        protocol=f"{n_train:,} training rows (stratified sample of {int(year.min())}–{last - 1}, "
+                                 f"seed {SEED}), {d.X.shape[1]} ratios + sector (text), test {last}")
 
 
 def cumcm2020c(home: DataHome, datasets: Path) -> BenchDataset:

@@ -25,10 +25,11 @@ import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from firmscore.model.challenger import LGBMChallenger, infer_directions
 from firmscore.model.scorecard import Scorecard
@@ -46,19 +47,46 @@ def peers_python() -> Path | None:
     return exe if exe.is_file() else None
 
 
+def text_columns(X: pd.DataFrame) -> list[str]:
+    """The categorical (non-numeric) columns of a benchmark matrix."""
+    return [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+
+
+def _raw_lr(X: pd.DataFrame) -> Pipeline:
+    """Median-imputed, standardised numerics; categoricals one-hot (unseen → all zeros)."""
+    cats = text_columns(X)
+    numeric = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    if not cats:
+        return make_pipeline(numeric, LogisticRegression(max_iter=5000))
+    nums = [c for c in X.columns if c not in cats]
+    encode = ColumnTransformer([("num", numeric, nums),
+                                ("cat", OneHotEncoder(handle_unknown="ignore"), cats)])
+    return make_pipeline(encode, LogisticRegression(max_iter=5000))
+
+
+def _as_category(xt: pd.DataFrame, xv: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Text columns as pandas categoricals over the training categories (plain LightGBM's native input)."""
+    for c in text_columns(xt):
+        cats = sorted(xt[c].dropna().astype(str).unique())
+        xt = xt.assign(**{c: pd.Categorical(xt[c].astype(str), categories=cats)})
+        xv = xv.assign(**{c: pd.Categorical(xv[c].astype(str).where(xv[c].astype(str).isin(cats)), categories=cats)})
+    return xt, xv
+
+
 def fit_predict(model: str, X: pd.DataFrame, y: npt.NDArray[np.int64], train: npt.NDArray[np.intp],
                 test: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
     xt, xv, yt = X.iloc[train], X.iloc[test], y[train]
     if model == "firmscore scorecard":
         return np.asarray(np.asarray(Scorecard().fit(xt, yt).predict_proba(xv))[:, 1], dtype=np.float64)
     if model == "raw logistic regression":
-        lr = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), LogisticRegression(max_iter=5000))
-        return np.asarray(lr.fit(xt, yt).predict_proba(xv)[:, 1], dtype=np.float64)
+        return np.asarray(_raw_lr(xt).fit(xt, yt).predict_proba(xv)[:, 1], dtype=np.float64)
     if model in ("firmscore challenger", "firmscore challenger (monotone)"):
-        monotone = infer_directions(xt, yt) if model.endswith("(monotone)") else None
+        numeric = xt.drop(columns=text_columns(xt))  # directions only for ordered (numeric) columns
+        monotone = infer_directions(numeric, yt) if model.endswith("(monotone)") else None
         ch = LGBMChallenger(monotone=monotone, random_state=SEED, n_jobs=2)
         return np.asarray(ch.fit(xt, yt).predict_pd(xv), dtype=np.float64)
     if model == "plain LightGBM":
+        xt, xv = _as_category(xt, xv)
         clf = lgb.LGBMClassifier(random_state=SEED, n_jobs=2, verbose=-1)
         return np.asarray(np.asarray(clf.fit(xt, yt).predict_proba(xv))[:, 1], dtype=np.float64)
     raise ValueError(f"unknown model {model!r}")
@@ -66,6 +94,9 @@ def fit_predict(model: str, X: pd.DataFrame, y: npt.NDArray[np.int64], train: np
 
 def optbinning_folds(X: pd.DataFrame, y: npt.NDArray[np.int64], folds: Sequence[Fold]) -> list[npt.NDArray[np.float64]]:
     """optbinning's PDs per fold, from the peers' venv (raises when the venv is missing or the child fails)."""
+    cats = text_columns(X)
+    if cats:
+        raise RuntimeError(f"the optbinning child takes numeric arrays only; categorical columns {cats} not passed yet")
     exe = peers_python()
     if exe is None:
         raise FileNotFoundError("optbinning's venv not found: run scripts/peers-venv.sh (FIRMSCORE_PEERS_VENV)")
