@@ -13,7 +13,7 @@ from sklearn.metrics import roc_auc_score
 from firmscore.benchmark.cumcm import industry_from_name, read_firm_lists, usable_features
 from firmscore.benchmark.datasets import polish, slovak, slovak_small
 from firmscore.benchmark.metrics import draws, estimate, ks, paired_difference
-from firmscore.benchmark.models import MODELS, fit_predict, optbinning_folds, peers_python
+from firmscore.benchmark.models import MODELS, OPTBINNING, fit_predict, optbinning_folds, peers_python
 from firmscore.benchmark.run import out_of_fold
 from firmscore.features.catalog import FEATURES, GRAPH_FEATURES
 
@@ -108,27 +108,41 @@ def test_every_model_learns_a_real_signal() -> None:
     X, y = _toy()
     tr, te = np.arange(1000), np.arange(1000, 1500)
     for model in MODELS:
-        if model == "optbinning scorecard":
-            continue  # its own venv: the next test
+        if model in OPTBINNING:
+            continue  # its own venv: the tests below
         p = fit_predict(model, X, y, tr, te)
         assert roc_auc_score(y[te], p) > 0.75, model
 
 
-def test_models_take_a_text_column() -> None:
-    """A categorical field carrying the signal: every model uses it (one-hot, native splits or WOE bins)."""
+def _sector_data() -> tuple[pd.DataFrame, np.ndarray]:
     rng = np.random.default_rng(1)
     n = 2000
     sector = rng.choice(["agri", "build", "make", "shop"], n)
     logit = -2.0 + np.select([sector == "build", sector == "shop"], [3.0, 1.5], 0.0) - 1.0 * (sector == "agri")
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int64)
-    X = pd.DataFrame({"sector": sector, "noise": rng.normal(size=n)})
-    tr, te = np.arange(1500), np.arange(1500, n)
+    noise = rng.normal(size=n)
+    noise[rng.random(n) < 0.2] = np.nan
+    return pd.DataFrame({"sector": sector, "noise": noise}), y
+
+
+def test_models_take_a_text_column() -> None:
+    """A categorical field carrying the signal: every model uses it (one-hot, native splits or WOE bins)."""
+    X, y = _sector_data()
+    tr, te = np.arange(1500), np.arange(1500, len(y))
     for model in MODELS:
-        if model == "optbinning scorecard":
-            with pytest.raises(RuntimeError, match="categorical columns"):
-                optbinning_folds(X, y, [(tr, te)])
-            continue
+        if model in OPTBINNING:
+            continue  # its own venv: the next test
         assert roc_auc_score(y[te], fit_predict(model, X, y, tr, te)) > 0.75, model  # the sector alone: ~0.80
+
+
+def test_optbinning_takes_text_columns_and_empirical_missing(requirement: Callable[[bool, str], None]) -> None:
+    requirement(peers_python() is not None, "optbinning venv missing (scripts/peers-venv.sh, FIRMSCORE_PEERS_VENV)")
+    X, y = _sector_data()
+    folds = [(np.arange(1500), np.arange(1500, len(y)))]
+    default, = optbinning_folds(X, y, folds)
+    empirical, = optbinning_folds(X, y, folds, metric_missing="empirical")
+    assert roc_auc_score(y[1500:], default) > 0.75  # the sector reached optbinning as a categorical variable
+    assert not np.array_equal(default, empirical)  # missing noise values get their own WOE, not 0
 
 
 def test_optbinning_runs_in_its_own_venv(requirement: Callable[[bool, str], None]) -> None:

@@ -9,7 +9,10 @@
   (the AUC the constraints cost);
 * ``optbinning scorecard`` — optbinning 1.0 (``BinningProcess`` + logistic regression, defaults), run
   in its own virtual environment (``$FIRMSCORE_PEERS_VENV``, built by ``scripts/peers-venv.sh``) on
-  the same rows and folds, all folds of a dataset in one child process;
+  the same rows and folds, all folds of a dataset in one child process; text columns are passed as its
+  categorical variables;
+* ``optbinning scorecard (empirical missing)`` — the same with ``metric_missing="empirical"``: the missing
+  bin gets its observed WOE instead of optbinning's default 0;
 * ``plain LightGBM`` — ``lightgbm.LGBMClassifier`` with default settings (fixed seed).
 """
 
@@ -37,7 +40,10 @@ from firmscore.model.scorecard import Scorecard
 SEED = 0
 Fold = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
 MODELS: tuple[str, ...] = ("firmscore scorecard", "raw logistic regression", "firmscore challenger",
-                           "firmscore challenger (monotone)", "optbinning scorecard", "plain LightGBM")
+                           "firmscore challenger (monotone)", "optbinning scorecard",
+                           "optbinning scorecard (empirical missing)", "plain LightGBM")
+#: The models fitted by the optbinning child (all folds at once), and their ``metric_missing``.
+OPTBINNING: dict[str, str] = {"optbinning scorecard": "0", "optbinning scorecard (empirical missing)": "empirical"}
 
 
 def peers_python() -> Path | None:
@@ -92,18 +98,23 @@ def fit_predict(model: str, X: pd.DataFrame, y: npt.NDArray[np.int64], train: np
     raise ValueError(f"unknown model {model!r}")
 
 
-def optbinning_folds(X: pd.DataFrame, y: npt.NDArray[np.int64], folds: Sequence[Fold]) -> list[npt.NDArray[np.float64]]:
+def optbinning_folds(X: pd.DataFrame, y: npt.NDArray[np.int64], folds: Sequence[Fold],
+                     metric_missing: str = "0") -> list[npt.NDArray[np.float64]]:
     """optbinning's PDs per fold, from the peers' venv (raises when the venv is missing or the child fails)."""
     cats = text_columns(X)
-    if cats:
-        raise RuntimeError(f"the optbinning child takes numeric arrays only; categorical columns {cats} not passed yet")
     exe = peers_python()
     if exe is None:
         raise FileNotFoundError("optbinning's venv not found: run scripts/peers-venv.sh (FIRMSCORE_PEERS_VENV)")
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
-        arrays: dict[str, np.ndarray] = {"X": X.to_numpy(dtype=np.float64), "y": y,
-                                                  "names": np.array([str(c) for c in X.columns])}
+        numeric = X.drop(columns=cats)
+        arrays: dict[str, np.ndarray] = {"X": numeric.to_numpy(dtype=np.float64), "y": y,
+                                         "names": np.array([str(c) for c in numeric.columns]),
+                                         "metric_missing": np.array(metric_missing)}
+        if cats:
+            arrays["cat_names"] = np.array(cats)
+            for i, c in enumerate(cats):
+                arrays[f"cat_{i}"] = np.array(X[c].astype("string").fillna("").to_numpy(dtype=str))
         for k, (tr, te) in enumerate(folds):
             arrays[f"train_{k}"], arrays[f"test_{k}"] = tr, te
         np.savez(src, **arrays)  # type: ignore[arg-type]
