@@ -108,6 +108,7 @@ class Deduplicator:
         self.multi = sorted(multi_output_files)
         self.con = duckdb.connect()
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET memory_limit = '{memory_limit}'")  # bounded memory: DuckDB spills beyond it
         self.con.execute(f"SET temp_directory = '{(home.root / '.duckdb_tmp').resolve()}'")
         self.con.execute("CREATE TEMP TABLE file_counts (file INTEGER, staged BIGINT, accepted BIGINT, "
