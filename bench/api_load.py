@@ -101,7 +101,7 @@ def main() -> None:
     scores = sorted((home.root / "scores").glob("as_of=*"))[-1] / "scores.parquet"
     ids = pq.read_table(scores, columns=["enterprise_id"]).column(0).to_pylist()
     work = Path(tempfile.mkdtemp(prefix="api_load_"))
-    rows = []
+    rows: list[tuple[str, dict[str, float]]] = []
     for workers in args.workers:
         rows.extend((f"{phase} w={workers}", r) for phase, r in _load(wrk, home, ids, work / f"w{workers}", workers,
                                                                       args))
@@ -121,7 +121,7 @@ def _load(wrk: str, home: Any, ids: list[str], work: Path, workers: int,
     # measure latency, not the rate limit
     server.extra_args = ["--rate", "1000000", "--burst", "1000000", "--workers", str(workers)]
     server.start()
-    rows = []
+    rows: list[tuple[str, dict[str, float]]] = []
     try:
         token = server.token("client")
         httpx.get(f"{server.url}/v1/enterprises/{ids[0]}/score?purpose=loan_approval",
