@@ -7,6 +7,13 @@
   in its own virtual environment (``$FIRMSCORE_PEERS_VENV``, built by ``scripts/peers-venv.sh``) on
   the same rows and folds, all folds of a dataset in one child process;
 * ``plain LightGBM`` — ``lightgbm.LGBMClassifier`` with default settings (fixed seed).
+
+Both LightGBM models run on **one thread** (:data:`THREADS`). Their trees are small (≤ 31 leaves) and
+the folds have thousands of rows, so every boosting round is a chain of tiny OpenMP regions, each
+ending in a barrier; with two threads on a machine whose two cores are shared with other jobs, a
+thread waits at every barrier for its partner to be scheduled again. Measured on slovak (one fit,
+5,617 rows, load average 5–8): 70–92 s with two threads, 7–9 s with one; the challenger's
+predictions are bit-identical either way (its deterministic mode), so nothing is lost.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from firmscore.model.challenger import LGBMChallenger, infer_directions
 from firmscore.model.scorecard import Scorecard
 
 SEED = 0
+#: LightGBM threads per fit (see the module doc: two threads are 10x slower on a shared machine).
+THREADS = 1
 Fold = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
 MODELS: tuple[str, ...] = ("firmscore scorecard", "firmscore challenger", "optbinning scorecard", "plain LightGBM")
 
@@ -43,10 +52,10 @@ def fit_predict(model: str, X: pd.DataFrame, y: npt.NDArray[np.int64], train: np
     if model == "firmscore scorecard":
         return np.asarray(np.asarray(Scorecard().fit(xt, yt).predict_proba(xv))[:, 1], dtype=np.float64)
     if model == "firmscore challenger":
-        ch = LGBMChallenger(monotone=infer_directions(xt, yt), random_state=SEED, n_jobs=2)
+        ch = LGBMChallenger(monotone=infer_directions(xt, yt), random_state=SEED, n_jobs=THREADS)
         return np.asarray(ch.fit(xt, yt).predict_pd(xv), dtype=np.float64)
     if model == "plain LightGBM":
-        clf = lgb.LGBMClassifier(random_state=SEED, n_jobs=2, verbose=-1)
+        clf = lgb.LGBMClassifier(random_state=SEED, n_jobs=THREADS, verbose=-1)
         return np.asarray(np.asarray(clf.fit(xt, yt).predict_proba(xv))[:, 1], dtype=np.float64)
     raise ValueError(f"unknown model {model!r}")
 
