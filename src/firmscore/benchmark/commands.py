@@ -74,7 +74,7 @@ def real(
     for name in only:
         for ds in loaders[name]():
             with console.status(ds.name) as status:
-                results.append(run_dataset(ds, step=lambda m: status.update(m)))
+                results.append(run_dataset(ds, step=lambda m: (status.update(m), console.log(m))))
     table = Table(title="real-data benchmark / 真实数据基准")
     for col in ("dataset", "rows", "model", "AUC [95% CI]", "KS [95% CI]"):
         table.add_column(col)

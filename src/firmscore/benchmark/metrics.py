@@ -101,9 +101,9 @@ class WeightedCurve:
         return float(np.dot(pos, below + 0.5 * neg) / (pos.sum() * neg.sum()))
 
     def ks(self, w: npt.NDArray[np.float64]) -> float:
-        """Largest gap between the weighted score distributions of bads and goods."""
+        """Largest ``TPR − FPR`` over the thresholds (as :func:`ks`: goods below bads, signed), weighted by ``w``."""
         pos, neg = self._counts(w)
-        return float(np.max(np.abs(np.cumsum(pos) / pos.sum() - np.cumsum(neg) / neg.sum())))
+        return float(max(0.0, np.max(np.cumsum(neg) / neg.sum() - np.cumsum(pos) / pos.sum())))
 
 
 def estimate(y: npt.NDArray[np.int64], p: npt.NDArray[np.float64], boot: Bootstrap,

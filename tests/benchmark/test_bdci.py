@@ -1,0 +1,131 @@
+"""bdci2017 in the real-data benchmark: labels against the README, and the whole path on a slice of the data.
+
+The slice keeps the first 3,000 labelled firms of ``train.csv`` and every side-table row about them (the
+investment rows where either end is one of them), copied line by line with each file's own encoding,
+BOM and quoting, so ingestion reads the real formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from firmscore.benchmark.bdci import AS_OF, GRAPH_IDS, BdciDataError, load_bdci, own_exits_seen, read_labels
+from firmscore.benchmark.datasets import BenchDataset, bdci2017
+from firmscore.benchmark.run import lifts, run_dataset
+from firmscore.features import compute_features, write_features
+from firmscore.ingest import ingest_paths
+from firmscore.store import DataHome
+
+SLICE = 3000
+#: file → (encoding, columns naming a firm)
+SIDE_TABLES = {"4invest.csv": ("utf-8-sig", ("EID", "BTEID")), "6project.csv": ("utf-8-sig", ("EID",)),
+               "7lawsuit.csv": ("utf-8-sig", ("EID",)), "8breakfaith.csv": ("utf-8-sig", ("EID",)),
+               "10qualification.csv": ("gbk", ("EID",))}
+
+
+def _filtered_copy(src: Path, dst: Path, encoding: str, columns: tuple[str, ...], keep: set[str]) -> int:
+    """Copy the header and the rows whose ``columns`` name a kept firm, bytes unchanged; return rows kept."""
+    raw = src.read_bytes().splitlines(keepends=True)
+    header = next(csv.reader([raw[0].decode(encoding)]))
+    at = [header.index(c) for c in columns]
+    kept = [raw[0]]
+    for line in raw[1:]:
+        row = next(csv.reader([line.decode(encoding)]), [])
+        if row and any(row[i] in keep for i in at):
+            kept.append(line)
+    dst.write_bytes(b"".join(kept))
+    return len(kept) - 1
+
+
+@pytest.fixture(scope="module")
+def bdci_slice(datasets_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[DataHome, Path]:
+    root = tmp_path_factory.mktemp("bdci-slice")
+    folder = root / "bdci2017"
+    folder.mkdir()
+    train = (datasets_dir / "bdci2017" / "train.csv").read_bytes().splitlines(keepends=True)
+    (folder / "train.csv").write_bytes(b"".join(train[: SLICE + 1]))
+    keep = {line.decode().split(",")[0] for line in train[1: SLICE + 1]}
+    for name, (encoding, columns) in SIDE_TABLES.items():
+        _filtered_copy(datasets_dir / "bdci2017" / name, folder / name, encoding, columns, keep)
+    home = DataHome(root / "home")
+    report = ingest_paths(home, [folder], source="bdci2017", ledger=False)
+    assert report.reconciled
+    write_features(home, compute_features(home, AS_OF))
+    return home, root
+
+
+@pytest.mark.shared_data
+def test_bdci_labels_match_the_readme(datasets_dir: Path) -> None:
+    labels = read_labels(datasets_dir / "bdci2017")
+    assert len(labels) == 152_301  # README: 152,301 labelled enterprises, 13.6 % exited
+    assert int(labels.sum()) == 20_645 and round(float(labels.mean()), 3) == 0.136
+    assert labels.index.str.startswith("bdci:").all()
+
+
+def test_read_labels_names_the_bad_line(tmp_path: Path) -> None:
+    (tmp_path / "train.csv").write_text("EID,TARGET,ENDDATE\np1,0,\np2,yes,\n", encoding="utf-8")
+    with pytest.raises(BdciDataError, match=r"train.csv: line 3"):
+        read_labels(tmp_path)
+
+
+@pytest.mark.shared_data
+def test_bdci_slice_without_and_with_graph(bdci_slice: tuple[DataHome, Path]) -> None:
+    home, root = bdci_slice
+    without, with_graph = bdci2017(home, root)
+    truth = read_labels(root / "bdci2017")
+    for ds in (without, with_graph):
+        assert len(ds.y) == SLICE and int(ds.y.sum()) == int(truth.sum())  # every labelled firm, its own label
+        assert list(ds.X.index) == list(truth.index)
+        assert len(ds.folds) == 5
+        assert sorted(np.concatenate([te for _, te in ds.folds]).tolist()) == list(range(SLICE))
+    assert [te.tolist() for _, te in without.folds] == [te.tolist() for _, te in with_graph.folds]
+    assert with_graph.lift_of == "bdci2017" and without.lift_of is None
+    assert not set(without.X.columns) & GRAPH_IDS
+    added = set(with_graph.X.columns) - set(without.X.columns)
+    assert added and added <= GRAPH_IDS  # the graph stage's investment-network features, nothing else
+    assert set(without.X.columns) <= set(with_graph.X.columns)
+    assert any(c.startswith("perf_enforcement") for c in without.X.columns)  # lawsuits through the catalog
+
+
+@pytest.mark.shared_data
+def test_bdci_lift_is_paired_on_the_same_rows(bdci_slice: tuple[DataHome, Path]) -> None:
+    home, root = bdci_slice
+    datasets = bdci2017(home, root)
+    results = [run_dataset(ds, models=("firmscore scorecard", "firmscore challenger")) for ds in datasets]
+    found = lifts(results)
+    assert {lift.model for lift in found} == {"firmscore scorecard", "firmscore challenger"}
+    for lift in found:
+        with_auc = results[1].auc[lift.model].value
+        without_auc = results[0].auc[lift.model].value
+        assert lift.diff.value == pytest.approx(with_auc - without_auc)
+        assert lift.diff.low <= lift.diff.value <= lift.diff.high
+        assert lift.met == (lift.diff.low > 0)
+    other = BenchDataset(name="bdci2017 + graph", X=datasets[1].X.iloc[:100], y=datasets[1].y[:100],
+                         folds=[(np.arange(50), np.arange(50, 100))], protocol="", lift_of="bdci2017")
+    with pytest.raises(ValueError, match="same rows"):
+        lifts([results[0], run_dataset(other, models=("firmscore scorecard",))])
+
+
+@pytest.mark.shared_data
+def test_bdci_features_cannot_see_the_label(bdci_slice: tuple[DataHome, Path]) -> None:
+    home, root = bdci_slice
+    labels = read_labels(root / "bdci2017")
+    assert own_exits_seen(home, labels.index) == 0  # every exit is dated after 2015-08-01
+    # two years on, every exited firm's own exit is in the snapshot: the check sees what it must refuse
+    assert own_exits_seen(home, labels.index, dt.date(2017, 9, 1)) == int(labels.sum())
+
+
+@pytest.mark.shared_data
+def test_bdci_loader_names_firms_without_features(bdci_slice: tuple[DataHome, Path], tmp_path: Path) -> None:
+    home, root = bdci_slice
+    folder = tmp_path / "bdci2017"
+    folder.mkdir()
+    train = (root / "bdci2017" / "train.csv").read_text(encoding="utf-8")
+    (folder / "train.csv").write_text(train + "nobody1,0,\n", encoding="utf-8")
+    with pytest.raises(BdciDataError, match=r"1 firms of .*train.csv have no feature row as of 2015-08-01"):
+        load_bdci(home, folder)
