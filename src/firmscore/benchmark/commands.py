@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.status import Status
 from rich.table import Table
 
 from firmscore.benchmark.datasets import BenchDataset, bdci2017, cumcm2020c, polish, slovak
@@ -74,7 +75,12 @@ def real(
     for name in only:
         for ds in loaders[name]():
             with console.status(ds.name) as status:
-                results.append(run_dataset(ds, step=lambda m: (status.update(m), console.log(m))))
+
+                def step(message: str, status: Status = status) -> None:
+                    status.update(message)
+                    console.log(message)  # a line per model, also when the output is a log file
+
+                results.append(run_dataset(ds, step=step))
     table = Table(title="real-data benchmark / 真实数据基准")
     for col in ("dataset", "rows", "model", "AUC [95% CI]", "KS [95% CI]"):
         table.add_column(col)
