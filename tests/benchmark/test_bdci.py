@@ -14,7 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from firmscore.benchmark.bdci import AS_OF, GRAPH_IDS, BdciDataError, load_bdci, own_exits_seen, read_labels
+from firmscore.benchmark.bdci import (
+    AS_OF,
+    GRAPH_IDS,
+    RELATIONSHIP_IDS,
+    BdciDataError,
+    load_bdci,
+    own_exits_seen,
+    read_labels,
+)
 from firmscore.benchmark.datasets import BenchDataset, bdci2017
 from firmscore.benchmark.run import lifts, run_dataset
 from firmscore.features import compute_features, write_features
@@ -74,41 +82,44 @@ def test_read_labels_names_the_bad_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_bdci_slice_without_and_with_graph(bdci_slice: tuple[DataHome, Path]) -> None:
+def test_bdci_slice_nested_feature_sets(bdci_slice: tuple[DataHome, Path]) -> None:
     home, root = bdci_slice
-    without, with_graph = bdci2017(home, root)
+    no_rel, without, with_graph = bdci2017(home, root)
     truth = read_labels(root / "bdci2017")
-    for ds in (without, with_graph):
+    for ds in (no_rel, without, with_graph):
         assert len(ds.y) == SLICE and int(ds.y.sum()) == int(truth.sum())  # every labelled firm, its own label
         assert list(ds.X.index) == list(truth.index)
         assert len(ds.folds) == 5
         assert sorted(np.concatenate([te for _, te in ds.folds]).tolist()) == list(range(SLICE))
-    assert [te.tolist() for _, te in without.folds] == [te.tolist() for _, te in with_graph.folds]
-    assert with_graph.lift_of == "bdci2017" and without.lift_of is None
-    assert not set(without.X.columns) & GRAPH_IDS
-    added = set(with_graph.X.columns) - set(without.X.columns)
-    assert added and added <= GRAPH_IDS  # the graph stage's investment-network features, nothing else
-    assert set(without.X.columns) <= set(with_graph.X.columns)
-    assert any(c.startswith("perf_enforcement") for c in without.X.columns)  # lawsuits through the catalog
+        assert [te.tolist() for _, te in ds.folds] == [te.tolist() for _, te in without.folds]
+    assert (no_rel.lift_of, without.lift_of, with_graph.lift_of) == (None, no_rel.name, without.name)
+    assert not set(no_rel.X.columns) & RELATIONSHIP_IDS
+    assert any(c.startswith("perf_enforcement") for c in no_rel.X.columns)  # lawsuits through the catalog
+    sql_rel = set(without.X.columns) - set(no_rel.X.columns)
+    assert sql_rel and sql_rel <= RELATIONSHIP_IDS - GRAPH_IDS  # direct investments, from the relation table
+    graph = set(with_graph.X.columns) - set(without.X.columns)
+    assert graph and graph <= GRAPH_IDS  # the graph stage's investment-network features, nothing else
+    assert set(no_rel.X.columns) <= set(without.X.columns) <= set(with_graph.X.columns)
 
 
 @pytest.mark.shared_data
 def test_bdci_lift_is_paired_on_the_same_rows(bdci_slice: tuple[DataHome, Path]) -> None:
     home, root = bdci_slice
     datasets = bdci2017(home, root)
-    results = [run_dataset(ds, models=("firmscore scorecard", "firmscore challenger")) for ds in datasets]
+    models = ("firmscore scorecard", "firmscore challenger")
+    results = [run_dataset(ds, models=models) for ds in datasets]
     found = lifts(results)
-    assert {lift.model for lift in found} == {"firmscore scorecard", "firmscore challenger"}
+    assert [(lift.dataset, lift.base) for lift in found] == [("bdci2017", "bdci2017 − relationship")] * 2 + [
+        ("bdci2017 + graph", "bdci2017")] * 2
+    auc = {(r.dataset.name, m): r.auc[m].value for r in results for m in models}
     for lift in found:
-        with_auc = results[1].auc[lift.model].value
-        without_auc = results[0].auc[lift.model].value
-        assert lift.diff.value == pytest.approx(with_auc - without_auc)
+        assert lift.diff.value == pytest.approx(auc[(lift.dataset, lift.model)] - auc[(lift.base, lift.model)])
         assert lift.diff.low <= lift.diff.value <= lift.diff.high
         assert lift.met == (lift.diff.low > 0)
-    other = BenchDataset(name="bdci2017 + graph", X=datasets[1].X.iloc[:100], y=datasets[1].y[:100],
+    other = BenchDataset(name="bdci2017 + graph", X=datasets[2].X.iloc[:100], y=datasets[2].y[:100],
                          folds=[(np.arange(50), np.arange(50, 100))], protocol="", lift_of="bdci2017")
     with pytest.raises(ValueError, match="same rows"):
-        lifts([results[0], run_dataset(other, models=("firmscore scorecard",))])
+        lifts([results[1], run_dataset(other, models=("firmscore scorecard",))])
 
 
 @pytest.mark.shared_data

@@ -7,11 +7,13 @@ enterprise record), two years before the status was read. Every exit of a labell
 2015-09 or later, after the as-of date, so the point-in-time snapshot cannot see a firm's own
 outcome (the loader checks it).
 
-Two feature sets, on the same firms and folds, answer the issue's question of what the
-relationship graph adds:
+Three nested feature sets, on the same firms and folds, answer the issue's question of what the
+relationship graph adds, and say where the investment network's signal sits:
 
-* **without graph** — the catalog's SQL features (enforcement, dishonest listings, projects,
-  qualifications, direct investments …);
+* **no relationship** — the catalog's SQL features outside the relationship dimension (enforcement,
+  dishonest listings, projects, qualifications);
+* **without graph** — those plus the SQL relationship features (direct investments and the
+  distress of the investees: one hop, read from the relation table);
 * **with graph** — those plus the graph stage's multi-hop features (:data:`GRAPH_FEATURES`: distress of
   1- and 2-hop affiliates, contagion PD …) computed on the investment network of ``4invest.csv``.
 
@@ -30,13 +32,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from firmscore.engines.point_in_time import cutoff_literal
-from firmscore.features.catalog import GRAPH_FEATURES
+from firmscore.features.catalog import FEATURES, GRAPH_FEATURES
+from firmscore.features.spec import Dimension
 from firmscore.scoring.data import feature_frame
 from firmscore.store.home import DataHome
 
 AS_OF = dt.date(2015, 8, 1)
 PREFIX = "bdci:"
 GRAPH_IDS = frozenset(f.id for f in GRAPH_FEATURES)
+RELATIONSHIP_IDS = frozenset(f.id for f in FEATURES if f.dimension is Dimension.RELATIONSHIP)
 
 
 class BdciDataError(ValueError):
@@ -57,6 +61,10 @@ class BdciTable:
     @property
     def sql_columns(self) -> list[str]:
         return [c for c in self.X.columns if c not in GRAPH_IDS]
+
+    @property
+    def non_relationship_columns(self) -> list[str]:
+        return [c for c in self.X.columns if c not in RELATIONSHIP_IDS]
 
 
 def read_labels(folder: Path) -> pd.Series:

@@ -165,10 +165,10 @@ def markdown(results: list[DatasetResult], *, command: str) -> str:
                     lines.append(f"| polish 1year | {model} AUC ≥ {target} | {r.auc[model].fmt()} | {met} |")
     found = lifts(results)
     if found:
-        lines += ["", "## Graph lift / 图特征增益", "",
-                  "Same firms, folds and bootstrap draws with and without the graph stage's features; "
-                  "target: the AUC difference's 95 % CI above zero.", "",
-                  "| dataset | model | AUC with − without graph [95 % CI] | CI above zero? |", "|---|---|---|---|"]
+        lines += ["", "## Feature lift / 特征增益", "",
+                  "Same firms, folds and bootstrap draws with and without the added features (`+ graph`: the "
+                  "graph stage's features, the issue's target: the AUC difference's 95 % CI above zero).", "",
+                  "| datasets | model | AUC difference [95 % CI] | CI above zero? |", "|---|---|---|---|"]
         for lift in found:
             lines.append(f"| {lift.dataset} − {lift.base} | {lift.model} | {lift.diff.fmt()} | "
                          f"{'yes' if lift.met else 'no'} |")
