@@ -92,7 +92,7 @@ def real(
                 table.add_row(r.dataset.name, "", model, f"not run: {r.failed[model]}", "")
     console.print(table)
     for lift in lifts(results):
-        console.print(f"{lift.dataset} − {lift.base}, {lift.model}: AUC {lift.diff.fmt()} "
+        console.print(f"{lift.dataset} vs {lift.base}, {lift.model}: AUC difference {lift.diff.fmt()} "
                       f"({'CI above zero / 置信区间高于零' if lift.met else 'CI not above zero / 置信区间未高于零'})")
     command = "firmscore benchmark real " + " ".join(f"--only {n}" for n in only)
     previous = out.read_text(encoding="utf-8") if out.exists() else None

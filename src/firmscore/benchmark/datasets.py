@@ -74,14 +74,14 @@ def cumcm2020c(home: DataHome, datasets: Path) -> BenchDataset:
 def bdci2017(home: DataHome, datasets: Path) -> list[BenchDataset]:
     """bdci2017 with nested feature sets on the same firms and stratified 5-fold (see :mod:`.bdci`).
 
-    ``bdci2017 − relationship`` (no relationship feature), ``bdci2017`` (the catalog without the graph
+    ``bdci2017 no relationship``, ``bdci2017`` (the catalog without the graph
     stage's features) and ``bdci2017 + graph``; each of the last two names the one before in ``lift_of``.
     """
     t = load_bdci(home, datasets / "bdci2017")
     folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED).split(t.X, t.y))
     base = f"{len(t.y):,} labelled firms as of 2015-08-01, stratified 5-fold, shuffle seed 0"
     plain = t.non_relationship_columns
-    no_rel = BenchDataset(name="bdci2017 − relationship", X=t.X[plain], y=t.y, folds=folds,
+    no_rel = BenchDataset(name="bdci2017 no relationship", X=t.X[plain], y=t.y, folds=folds,
                           protocol=f"{base}; {len(plain)} catalog features, no relationship feature")
     without = BenchDataset(name="bdci2017", X=t.X[t.sql_columns], y=t.y, folds=folds, lift_of=no_rel.name,
                            protocol=f"{base}; the same + {len(t.sql_columns) - len(plain)} SQL relationship "

@@ -168,8 +168,9 @@ def markdown(results: list[DatasetResult], *, command: str) -> str:
         lines += ["", "## Feature lift / 特征增益", "",
                   "Same firms, folds and bootstrap draws with and without the added features (`+ graph`: the "
                   "graph stage's features, the issue's target: the AUC difference's 95 % CI above zero).", "",
-                  "| datasets | model | AUC difference [95 % CI] | CI above zero? |", "|---|---|---|---|"]
+                  "| with | without | model | AUC with − without [95 % CI] | CI above zero? |",
+                  "|---|---|---|---|---|"]
         for lift in found:
-            lines.append(f"| {lift.dataset} − {lift.base} | {lift.model} | {lift.diff.fmt()} | "
+            lines.append(f"| {lift.dataset} | {lift.base} | {lift.model} | {lift.diff.fmt()} | "
                          f"{'yes' if lift.met else 'no'} |")
     return "\n".join(lines) + "\n"
