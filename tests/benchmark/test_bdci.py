@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -140,3 +141,30 @@ def test_bdci_loader_names_firms_without_features(bdci_slice: tuple[DataHome, Pa
     (folder / "train.csv").write_text(train + "nobody1,0,\n", encoding="utf-8")
     with pytest.raises(BdciDataError, match=r"1 firms of .*train.csv have no feature row as of 2015-08-01"):
         load_bdci(home, folder)
+
+
+@pytest.mark.shared_data
+def test_benchmark_real_command_on_the_slice(bdci_slice: tuple[DataHome, Path], tmp_path: Path,
+                                             requirement: Callable[[bool, str], None]) -> None:
+    from typer.testing import CliRunner
+
+    from firmscore.benchmark.models import peers_python
+    from firmscore.benchmark.run import KEEP_MARKER
+    from firmscore.cli import app
+
+    requirement(peers_python() is not None, "optbinning venv missing (scripts/peers-venv.sh, FIRMSCORE_PEERS_VENV)")
+    home, root = bdci_slice
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"# old\n{KEEP_MARKER}\nnotes by hand\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["benchmark", "real", "--datasets", str(root), "--only", "bdci2017",
+                                      "--bdci-home", str(home.root), "--out", str(page)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    for name in ("bdci2017 no relationship", "bdci2017", "bdci2017 + graph"):
+        for model in ("firmscore scorecard", "firmscore challenger", "optbinning scorecard", "plain LightGBM"):
+            assert f"| {name} | " in text and f"| {model} | " in text
+    assert "## Feature lift / 特征增益" in text
+    assert "| bdci2017 + graph | bdci2017 | firmscore challenger |" in text
+    assert text.endswith(f"{KEEP_MARKER}\nnotes by hand\n") and "# old" not in text
+    bad = CliRunner().invoke(app, ["benchmark", "real", "--only", "nosuch", "--out", str(page)])
+    assert bad.exit_code != 0 and "nosuch" in bad.output
