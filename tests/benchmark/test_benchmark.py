@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from firmscore.benchmark.cumcm import industry_from_name, read_firm_lists, usable_features
 from firmscore.benchmark.datasets import polish, slovak, slovak_small
-from firmscore.benchmark.metrics import draws, estimate, ks, paired_difference
+from firmscore.benchmark.metrics import WeightedCurve, draws, estimate, iter_draws, ks, paired_difference
 from firmscore.benchmark.models import MODELS, OPTBINNING, fit_predict, optbinning_folds, peers_python
-from firmscore.benchmark.run import out_of_fold
+from firmscore.benchmark.run import KEEP_MARKER, keep_tail, out_of_fold
 from firmscore.features.catalog import FEATURES, GRAPH_FEATURES
 
 
@@ -164,3 +166,45 @@ def test_benchmark_command_refuses_an_unknown_model(tmp_path: Path) -> None:
                                       "--out", str(out)])
     assert result.exit_code == 2 and "unknown models" in result.output
     assert not out.exists()  # refused before any dataset was read
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(8, 400), ties=st.booleans(), seed=st.integers(0, 2**16))
+def test_weighted_bootstrap_equals_sklearn_on_the_drawn_rows(n: int, ties: bool, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.3).astype(np.int64)
+    y[:2] = [0, 1]
+    p = rng.random(n) + 0.4 * y
+    if ties:
+        p = np.round(p, 1)
+    boot = draws(y, n_boot=5, seed=seed)
+    curve = WeightedCurve(y, p)
+    for idx, w in zip(iter_draws(y, 5, seed), boot.weights(), strict=True):
+        assert curve.auc(w) == pytest.approx(roc_auc_score(y[idx], p[idx]), abs=1e-12)
+        assert curve.ks(w) == pytest.approx(ks(y[idx], p[idx]), abs=1e-12)
+
+
+def test_bootstrap_counts_are_the_draws() -> None:
+    y = np.array([0, 1] * 50)
+    boot = draws(y, n_boot=7, seed=3)
+    assert len(boot) == 7 and boot.counts.dtype == np.uint8
+    for idx, counts in zip(iter_draws(y, 7, 3), boot.counts, strict=True):
+        assert counts.tolist() == np.bincount(idx, minlength=100).tolist()
+        assert 0 < y[idx].sum() < len(idx)
+
+
+def test_page_keeps_its_hand_written_tail() -> None:
+    assert keep_tail(None) == "" and keep_tail("# old page\n") == ""
+    page = f"# generated\n| a |\n{KEEP_MARKER}\n## Notes\nmeasured by hand\n"
+    assert keep_tail(page) == f"\n{KEEP_MARKER}\n## Notes\nmeasured by hand\n"
+
+
+def test_lightgbm_runs_on_one_thread_with_identical_challenger_predictions() -> None:
+    from firmscore.benchmark.models import THREADS
+    from firmscore.model.challenger import LGBMChallenger
+
+    assert THREADS == 1  # two threads wait at every OpenMP barrier on a shared machine (docs/benchmarks.md)
+    X, y = _toy()
+    one = LGBMChallenger(n_estimators=50, n_jobs=1).fit(X, y).predict_pd(X)
+    two = LGBMChallenger(n_estimators=50, n_jobs=2).fit(X, y).predict_pd(X)
+    assert one.tolist() == two.tolist()  # so the faster setting loses nothing

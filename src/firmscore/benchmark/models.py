@@ -14,6 +14,13 @@
 * ``optbinning scorecard (empirical missing)`` — the same with ``metric_missing="empirical"``: the missing
   bin gets its observed WOE instead of optbinning's default 0;
 * ``plain LightGBM`` — ``lightgbm.LGBMClassifier`` with default settings (fixed seed).
+
+Both LightGBM models run on **one thread** (:data:`THREADS`). Their trees are small (≤ 31 leaves) and
+the folds have thousands of rows, so every boosting round is a chain of tiny OpenMP regions, each
+ending in a barrier; with two threads on a machine whose two cores are shared with other jobs, a
+thread waits at every barrier for its partner to be scheduled again. Measured on slovak (one fit,
+5,617 rows, load average 5–8): 70–92 s with two threads, 7–9 s with one; the challenger's
+predictions are bit-identical either way (its deterministic mode), so nothing is lost.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ from firmscore.model.challenger import LGBMChallenger, infer_directions
 from firmscore.model.scorecard import Scorecard
 
 SEED = 0
+#: LightGBM threads per fit (see the module doc: two threads are 10x slower on a shared machine).
+THREADS = 1
 Fold = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
 MODELS: tuple[str, ...] = ("firmscore scorecard", "raw logistic regression", "firmscore challenger",
                            "firmscore challenger (monotone)", "optbinning scorecard",
@@ -89,11 +98,11 @@ def fit_predict(model: str, X: pd.DataFrame, y: npt.NDArray[np.int64], train: np
     if model in ("firmscore challenger", "firmscore challenger (monotone)"):
         numeric = xt.drop(columns=text_columns(xt))  # directions only for ordered (numeric) columns
         monotone = infer_directions(numeric, yt) if model.endswith("(monotone)") else None
-        ch = LGBMChallenger(monotone=monotone, random_state=SEED, n_jobs=2)
+        ch = LGBMChallenger(monotone=monotone, random_state=SEED, n_jobs=THREADS)
         return np.asarray(ch.fit(xt, yt).predict_pd(xv), dtype=np.float64)
     if model == "plain LightGBM":
         xt, xv = _as_category(xt, xv)
-        clf = lgb.LGBMClassifier(random_state=SEED, n_jobs=2, verbose=-1)
+        clf = lgb.LGBMClassifier(random_state=SEED, n_jobs=THREADS, verbose=-1)
         return np.asarray(np.asarray(clf.fit(xt, yt).predict_proba(xv))[:, 1], dtype=np.float64)
     raise ValueError(f"unknown model {model!r}")
 

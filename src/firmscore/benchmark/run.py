@@ -32,6 +32,24 @@ class DatasetResult:
     seconds: dict[str, float] = field(default_factory=dict)
     diffs: dict[tuple[str, str], Estimate] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    #: Evaluated row indexes and each model's out-of-fold PD on them (kept for the paired graph lift).
+    rows: npt.NDArray[np.intp] = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    preds: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lift:
+    """AUC(model on ``dataset``) − AUC(same model on ``base``): same rows, folds and bootstrap draws."""
+
+    dataset: str
+    base: str
+    model: str
+    diff: Estimate
+
+    @property
+    def met(self) -> bool:
+        """The issue's target: the difference's CI lies above zero."""
+        return self.diff.low > 0
 
 
 def out_of_fold(ds: BenchDataset, per_fold: list[npt.NDArray[np.float64]]) -> tuple[npt.NDArray[np.intp],
@@ -70,6 +88,7 @@ def run_dataset(ds: BenchDataset, *, models: tuple[str, ...] = MODELS,
     y = ds.y[rows]
     boot = draws(y)
     result.n_eval = len(rows)
+    result.rows, result.preds = rows, preds
     for model, p in preds.items():
         result.auc[model] = estimate(y, p, boot, "auc")
         result.ks[model] = estimate(y, p, boot, "ks")
@@ -79,8 +98,42 @@ def run_dataset(ds: BenchDataset, *, models: tuple[str, ...] = MODELS,
     return result
 
 
+def lifts(results: list[DatasetResult]) -> list[Lift]:
+    """Paired AUC lift of every dataset that adds features to another one (``lift_of``), model by model.
+
+    Both results must hold the same evaluated rows with the same labels; the bootstrap draws are then
+    the same for both (:func:`draws` depends on the labels and the seed only).
+    """
+    by_name = {r.dataset.name: r for r in results}
+    out: list[Lift] = []
+    for r in results:
+        base = by_name.get(r.dataset.lift_of or "")
+        if base is None:
+            continue
+        if not (np.array_equal(base.rows, r.rows) and np.array_equal(base.dataset.y, r.dataset.y)):
+            raise ValueError(f"{r.dataset.name} and {base.dataset.name} are not evaluated on the same rows")
+        y = r.dataset.y[r.rows]
+        boot = draws(y)
+        for model in MODELS:
+            if model in r.preds and model in base.preds:
+                diff = paired_difference(y, r.preds[model], base.preds[model], boot)
+                out.append(Lift(dataset=r.dataset.name, base=base.dataset.name, model=model, diff=diff))
+    return out
+
+
+#: Everything below this line of an existing page is hand-written and kept when the page is rewritten.
+KEEP_MARKER = "<!-- hand-written below: kept by firmscore benchmark real -->"
+
+
+def keep_tail(previous: str | None) -> str:
+    """The hand-written part of a previous page (from :data:`KEEP_MARKER` on), or nothing."""
+    if not previous or KEEP_MARKER not in previous:
+        return ""
+    return "\n" + previous[previous.index(KEEP_MARKER):]
+
+
 def markdown(results: list[DatasetResult], *, command: str) -> str:
-    """The benchmark page."""
+    """The benchmark page (without the hand-written tail, see :func:`keep_tail`)."""
     lines = [
         "# Benchmarks on real data / 真实数据基准",
         "",
@@ -91,7 +144,8 @@ def markdown(results: list[DatasetResult], *, command: str) -> str:
         "firmscore's LightGBM challenger unconstrained and with monotone directions inferred per fold, "
         "optbinning 1.0's scorecard (BinningProcess + logistic regression, defaults, in its own venv; also "
         "with the missing bin's empirical WOE) and a "
-        "plain `LGBMClassifier` with default settings (seed 0), all on the same features and folds.",
+        "plain `LGBMClassifier` with default settings (seed 0), all on the same features and folds; every "
+        "LightGBM fit on one thread. \"fit s\" is the wall time of all of a model's folds.",
         "",
         "| dataset | protocol | rows (bad rate) | model | AUC [95 % CI] | KS [95 % CI] | fit s |",
         "|---|---|---|---|---|---|---|",
@@ -117,4 +171,14 @@ def markdown(results: list[DatasetResult], *, command: str) -> str:
                 if model in r.auc:
                     met = "yes" if r.auc[model].value >= target else "no"
                     lines.append(f"| polish 1year | {model} AUC ≥ {target} | {r.auc[model].fmt()} | {met} |")
+    found = lifts(results)
+    if found:
+        lines += ["", "## Feature lift / 特征增益", "",
+                  "Same firms, folds and bootstrap draws with and without the added features (`+ graph`: the "
+                  "graph stage's features, the issue's target: the AUC difference's 95 % CI above zero).", "",
+                  "| with | without | model | AUC with − without [95 % CI] | CI above zero? |",
+                  "|---|---|---|---|---|"]
+        for lift in found:
+            lines.append(f"| {lift.dataset} | {lift.base} | {lift.model} | {lift.diff.fmt()} | "
+                         f"{'yes' if lift.met else 'no'} |")
     return "\n".join(lines) + "\n"
