@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from firmscore.features.compute import read_features
-from firmscore.features.labels import build_labels, write_labels
+from firmscore.features.labels import build_labels, outcome_counts, write_labels
 from firmscore.features.report import coverage_report
 from firmscore.store import DataHome
 
@@ -106,8 +106,9 @@ def main() -> None:
     labels = build_labels(home, as_of, args.horizon)
     write_labels(home, as_of, args.horizon, labels)
     rows = [r for r in coverage_report(features, labels) if not math.isnan(r["iv"])][: args.top]
-    top = Table(title=f"top {args.top} features by IV (label {args.horizon}, "
-                f"default rate {sum(labels.column('default_flag').to_pylist()) / max(labels.num_rows, 1):.2%})")
+    counts = outcome_counts(labels)
+    top = Table(title=f"top {args.top} features by IV (label {args.horizon}, default rate {counts.default_rate:.2%} "
+                f"of {counts.known:,} known outcomes, {counts.unknown:,} unknown)")
     for col in ("#", "feature", "dimension", "fill", "AUC", "IV"):
         top.add_column(col, justify="left" if col in ("feature", "dimension") else "right")
     for i, r in enumerate(rows, start=1):

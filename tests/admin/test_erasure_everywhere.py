@@ -165,3 +165,24 @@ def test_home_and_key_folders_are_private(erased: Erased) -> None:
     assert not (root / "secrets.json").exists() and (key_dir(root) / "secrets.json").exists()
     for p in Path(root).rglob("*"):
         assert "kek" not in p.name and "secrets" not in p.name, p
+
+
+@pytest.mark.parametrize("ledger_flag", ["--ledger", "--no-ledger"])
+def test_re_ingesting_the_source_does_not_bring_erased_records_back(erased: Erased, ledger_flag: str) -> None:
+    """The export a record was erased from is ingested again: its tombstone keeps the record out.
+
+    Runs after the other tests of the module (it adds a batch to the shared home).
+    """
+    root = erased.planted.root
+    out = run("ingest", "--home", str(root), "--source", "synth", ledger_flag, str(erased.planted.inputs / "planted"))
+    assert "✗" not in out
+    batch = list(DataHome(root).batches())[-1]
+    assert batch["erased"] == 2 and batch["accepted"] == 0 and batch["reconciled"], batch
+    assert batch["read"] == batch["erased"] + batch["quarantined"] + batch["duplicates"] + batch["accepted"]
+    con = DataHome(root).connect()
+    for table, rid in (("person", erased.person_rid), ("event", erased.lawsuit_rid)):
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE record_id = ?", [rid]).fetchone()[0] == 0  # type: ignore[index]
+    con.close()
+    left = byte_search(root, plaintexts())
+    assert left == {}, left
+    assert run("ledger", "verify", "--home", str(root))

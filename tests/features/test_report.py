@@ -51,6 +51,8 @@ def test_features_command_writes_matrix_and_report(home: DataHome, history: Hist
             history.event(eid, "repayment", "2025-10-01", value=120.0)
         else:
             history.event(eid, "repayment", "2025-10-01", value=0.0)
+    # the home's data reach past the horizon's end: the 12 months are fully observed (else goods are censored)
+    history.event("E01", "tax_payment", "2026-07-15", amount=1.0)
     history.flush()
     runner = CliRunner()
     done = runner.invoke(app, ["features", "--home", str(home.root), "--as-of", "2025-06-30",
@@ -62,5 +64,10 @@ def test_features_command_writes_matrix_and_report(home: DataHome, history: Hist
     assert report.exit_code == 0, report.output
     first = next(line for line in report.output.splitlines() if "perf_" in line or "basic_" in line)
     assert "enforcement" in first  # the planted signal tops the IV ranking
+    out = " ".join(report.output.split())
+    assert "default 10, no default 30, unknown 0" in out
+    # every firm was established on the same day: the age is the same for all, and listed as constant
+    listed = report.output[report.output.index("constant or near-constant"):]
+    assert "basic_age_years: 常量 / constant (100.0%)" in listed
     bad = runner.invoke(app, ["features", "--home", str(home.root), "--as-of", "30/06/2025"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

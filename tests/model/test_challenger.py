@@ -139,3 +139,41 @@ def test_passes_scikit_learn_estimator_checks() -> None:
     results = check_estimator(LGBMChallenger(n_estimators=10, min_child_samples=1), on_fail=None)
     failed = [(r["check_name"], str(r["exception"])[:200]) for r in results if r["status"] == "failed"]
     assert not failed
+
+
+def _categorical_data(n: int = 4000, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray]:
+    """An industry whose risk has no order in its code (the risky ones are scattered), and a numeric driver."""
+    rng = np.random.default_rng(seed)
+    industries = np.array([f"I{k:02d}" for k in range(12)])
+    risk = dict(zip(industries, rng.permutation(np.linspace(-1.5, 1.5, 12)), strict=True))
+    industry = rng.choice(industries, n)
+    enforcement = rng.poisson(0.8, n).astype(float)
+    logit = -2.5 + np.vectorize(risk.get)(industry) + 0.5 * enforcement
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    X = pd.DataFrame({"industry": industry, "enforcement_cases": enforcement})
+    return X, y
+
+
+def test_categorical_columns_use_native_splits() -> None:
+    X, y = _categorical_data()
+    train, test = slice(0, 3000), slice(3000, None)
+    model = LGBMChallenger(monotone={"enforcement_cases": 1}, n_estimators=80).fit(X.iloc[train], y[train])
+    assert model.categories_ == {"industry": sorted(X["industry"].unique())}
+    auc = roc_auc_score(y[test], model.predict_pd(X.iloc[test]))
+    # the same model without the industry: the category carries signal the challenger now uses
+    numeric = LGBMChallenger(monotone={"enforcement_cases": 1}, n_estimators=80)
+    numeric.fit(X.iloc[train][["enforcement_cases"]], y[train])
+    assert auc > roc_auc_score(y[test], numeric.predict_pd(X.iloc[test][["enforcement_cases"]])) + 0.03
+    # pandas categoricals and text are the same input; an unseen category scores like a missing one
+    as_cat = X.iloc[test].astype({"industry": "category"})
+    assert np.array_equal(model.predict_pd(as_cat), model.predict_pd(X.iloc[test]))
+    probe = X.iloc[test].copy()
+    probe["industry"] = "never seen"
+    missing = X.iloc[test].copy()
+    missing["industry"] = None
+    assert np.array_equal(model.predict_pd(probe), model.predict_pd(missing))
+    reasons = model.reasons(X.iloc[test].iloc[:200])
+    values = {r.value for rs in reasons for r in rs if r.feature == "industry"}
+    assert values and values <= set(X["industry"])  # a categorical reason names its category
+    with pytest.raises(ValueError, match="no order"):
+        LGBMChallenger(monotone={"industry": 1}).fit(X, y)

@@ -155,6 +155,9 @@ def test_features_and_training_are_reproducible(scored_home: DataHome) -> None:
     before = current_model(scored_home).model_id
     again = train_model(scored_home, AS_OF, challenger=False, n_bootstrap=20)
     assert again.bundle.model_id == before
+    # a healthy card: every outcome known, many features, many scores — only feature warnings can remain
+    assert again.outcomes.unknown == 0 and again.bundle.metadata["unknown_outcomes_excluded"] == 0
+    assert {w.kind for w in again.warnings} <= {"constant", "near_constant"}
 
 
 def test_validate_on_a_later_date_reports_both_periods(scored_home: DataHome) -> None:
@@ -165,6 +168,7 @@ def test_validate_on_a_later_date_reports_both_periods(scored_home: DataHome) ->
     assert len(report.models) == 1 and len(report.models[0].periods) == 2
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"out-of-time {later}" in html and f"development {AS_OF}" in html
+    assert f"{later}: 0 enterprises of unknown outcome were left out of the validation" in html
     assert (out / "report.md").exists()
 
 

@@ -73,7 +73,8 @@ class LiveServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError("server did not start")
+        self.kill()  # never leave a half-started server (and its workers) running
+        raise RuntimeError(f"server did not start: {self.log.read_text(errors='replace')[-2000:]}")
 
     def token(self, who: str) -> str:
         """A token of ``who`` (cached: one per caller and server run)."""

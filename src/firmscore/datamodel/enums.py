@@ -105,6 +105,9 @@ class EventType(StrEnum):
     DEFAULT = "default"  # an observed credit default (outcome)
     MARKET_EXIT = "market_exit"  # left the market (cancelled / revoked); outcome
     BANKRUPTCY = "bankruptcy"
+    # The source followed this firm's outcome from effective_from to effective_to (open: still followed, up to
+    # the home's latest record). Once a home holds windows, only outcomes inside a firm's windows are known.
+    OBSERVATION_WINDOW = "observation_window"
     # A relation whose other end the source does not name, kept as a fact on the known firm (never an
     # edge to an invented node): amount, share (value), dates and attrs of the relation.
     GUARANTEE_GIVEN = "guarantee_given"  # the firm guaranteed someone unnamed; amount: guaranteed sum

@@ -1,15 +1,13 @@
 """Writing a plan: the decision table as Parquet and CSV, and the summary as JSON, each atomically.
 
-Each file is written beside its destination under a temporary name, flushed to disk and renamed
-over the destination, so a reader sees the old file or the new one, never half of one (a crash
-mid-write leaves only a stray ``.tmp``). Files are 0600 and the folder 0700: a plan names who gets
-credit and at what price.
+Each file goes through :mod:`firmscore.store.atomic` (temporary name beside the destination, fsync,
+rename, fsync of the folder), so a reader sees the old file or the new one, never half of one, and the
+next writer's recovery removes what a crash left. Files are 0600 and the folder 0700: a plan names who
+gets credit and at what price.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,19 +16,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from firmscore.decide.problem import CreditPlan
+from firmscore.store import atomic
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic.atomic_path(path) as tmp:
         write(tmp)
-        os.chmod(tmp, 0o600)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -45,5 +36,4 @@ def write_plan(plan: CreditPlan, directory: Path, name: str = "decisions") -> tu
 
 
 def write_json(obj: dict[str, Any], path: Path) -> Path:
-    return _atomic(path, lambda p: p.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=str),
-                                                encoding="utf-8"))
+    return atomic.write_json(path, obj, default=str)

@@ -16,8 +16,16 @@ from firmscore.features import messages as _messages  # noqa: F401  (registers b
 from firmscore.features.catalog import SQL_FEATURES, all_features, get_feature
 from firmscore.features.compute import compute_features, read_features, write_features
 from firmscore.features.docs import explain
-from firmscore.features.labels import DEFAULT_TRIGGERS, build_labels, read_labels, write_labels
+from firmscore.features.labels import (
+    DEFAULT_TRIGGERS,
+    build_labels,
+    describe_outcomes,
+    outcome_counts,
+    read_labels,
+    write_labels,
+)
 from firmscore.features.report import coverage_report
+from firmscore.features.univariate import NEAR_CONSTANT_SHARE
 from firmscore.i18n import t
 from firmscore.store.home import DataHome
 from firmscore.terminal import print_error
@@ -77,7 +85,8 @@ def _report(home: DataHome, as_of: dt.date, horizon: str, console: Console) -> N
     rows = coverage_report(features, labels)
     table = Table(title=t("features.report_title", as_of=as_of, horizon=horizon))
     for col, justify in (("feature", "left"), ("dim", "left"), ("dir", "right"), ("fill", "right"),
-                         ("distinct", "right"), ("not auth.", "right"), ("AUC", "right"), ("IV", "right")):
+                         ("distinct", "right"), ("top", "right"), ("not auth.", "right"), ("AUC", "right"),
+                         ("IV", "right")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
 
     def num(v: float, fmt: str) -> str:
@@ -85,8 +94,17 @@ def _report(home: DataHome, as_of: dt.date, horizon: str, console: Console) -> N
 
     for r in rows:
         table.add_row(r["feature"], r["dimension"], f"{r['direction']:+d}", f"{r['fill_rate']:.1%}",
-                      str(r["distinct"]), str(r["not_authorized"]), num(r["auc"], ".3f"), num(r["iv"], ".3f"))
+                      str(r["distinct"]), f"{r['top_share']:.1%}", str(r["not_authorized"]), num(r["auc"], ".3f"),
+                      num(r["iv"], ".3f"))
     console.print(table)
+    for line in describe_outcomes(outcome_counts(labels)):
+        console.print(line, markup=False)
+    degenerate = [r for r in rows if r["degenerate"]]
+    if degenerate:
+        console.print(t("features.degenerate_title", n=len(degenerate), share=NEAR_CONSTANT_SHARE), style="yellow",
+                      markup=False)
+        for r in sorted(degenerate, key=lambda r: (r["degenerate"] != "constant", r["feature"])):
+            console.print(f"  {r['feature']}: {t('features.' + r['degenerate'])} ({r['top_share']:.1%})", markup=False)
 
 
 def features(
@@ -142,9 +160,9 @@ def labels(
             print_error(console, exc)
             raise typer.Exit(2) from None
         path = write_labels(dh, day, horizon, table, trigger)
-    n = table.num_rows
-    defaults = sum(table.column("default_flag").to_pylist())
-    console.print(t("labels.written", rows=n, defaults=defaults, rate=defaults / n if n else 0.0, path=path))
+    console.print(t("labels.written", rows=f"{table.num_rows:,}", path=path), markup=False)
+    for line in describe_outcomes(outcome_counts(table)):
+        console.print(line, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -57,3 +57,31 @@ def univariate_auc(x: np.ndarray, y: np.ndarray) -> float:
     if m.sum() < 2 or len(np.unique(y[m])) < 2 or len(np.unique(x[m])) < 2:
         return float("nan")
     return float(roc_auc_score(y[m], x[m]))
+
+
+#: A feature whose most common value (missing counted as a value) covers at least this share of the firms is
+#: near-constant: a scorecard can hardly rank on it. Reported by ``features --report`` and ``train``, never dropped.
+NEAR_CONSTANT_SHARE = 0.99
+
+
+def top_value_share(x: np.ndarray) -> tuple[float, int]:
+    """(share of the most common value, number of distinct values), missing (NaN) and special codes counted
+    as values: binning gives each its own bin, so a feature half missing and half one value still ranks."""
+    x = np.asarray(x, dtype=np.float64)
+    if len(x) == 0:
+        return 1.0, 0
+    missing = np.isnan(x)
+    counts = np.unique(x[~missing], return_counts=True)[1].tolist()
+    if missing.any():
+        counts.append(int(missing.sum()))
+    return max(counts) / len(x), len(counts)
+
+
+def degeneracy(x: np.ndarray, near_constant: float = NEAR_CONSTANT_SHARE) -> str | None:
+    """``"constant"`` (one value), ``"near_constant"`` (top value ≥ ``near_constant`` of rows) or ``None``."""
+    share, distinct = top_value_share(x)
+    if distinct <= 1:
+        return "constant"
+    if share >= near_constant:
+        return "near_constant"
+    return None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import rfc8785
 from firmscore.federate.errors import FederationError
 from firmscore.model.card import CardFeature
 from firmscore.model.scaling import Scaling
+from firmscore.store.atomic import write_json
 
 FORMAT = "firmscore.federated-card"
 MODELS_DIR = "federated"
@@ -95,17 +95,7 @@ def save(card: PartyCard, home: Path) -> Path:
     """Write ``<home>/federated/<model>/card.json`` atomically (temp file + rename), mode 0600."""
     body = card.to_dict()
     body["content_sha256"] = hashlib.sha256(rfc8785.dumps(body)).hexdigest()
-    d = model_dir(home, card.model_id)
-    d.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = d / ".card.json.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(body, f, ensure_ascii=False, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    final = d / "card.json"
-    os.replace(tmp, final)
-    return final
+    return write_json(model_dir(home, card.model_id) / "card.json", body)
 
 
 def load(home: Path, model_id: str) -> PartyCard:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from firmscore.federate.wire import SIG_BYTES, decode_unverified
+from firmscore.store.atomic import write_text
 
 KEEP_BYTES = 64 * 1024
 EVENT_TYPE = "federated_transcript"
@@ -55,13 +55,7 @@ class Transcript:
         return self.chain.hex()
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            for line in self.lines:
-                f.write(json.dumps(line, separators=(",", ":")) + "\n")
-        os.replace(tmp, path)
+        write_text(path, "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in self.lines))
 
 
 def commit_to_ledger(home: Path, *, session: str, role: str, digest: str, frames: int, partner: str) -> int:

@@ -19,10 +19,15 @@ from firmscore.terminal import display_paths, print_error
 
 
 def print_report(report: IngestReport, console: Console) -> None:
-    """Per-file and total reconciliation (read = accepted + filtered + quarantined + duplicates)."""
+    """Per-file and total reconciliation (read = accepted + filtered + quarantined + duplicates + erased).
+
+    The erased column is shown only when a batch met erased records, so the usual table stays narrow.
+    """
     table = Table(title=f"{t('ingest.summary')} · {report.source} · {report.batch_id}")
     table.add_column("file", overflow="fold", ratio=1)
-    counts = ("read", "accepted", "filtered", "quarantined", "duplicates")
+    counts: tuple[str, ...] = ("read", "accepted", "filtered", "quarantined", "duplicates")
+    if report.total("erased"):
+        counts += ("erased",)
     for key in counts:
         table.add_column(t(f"ingest.{key}"), justify="right", overflow="fold")
     table.add_column("✓")

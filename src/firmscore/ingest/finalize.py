@@ -15,7 +15,11 @@ processes so that writing one group overlaps deduplicating the next. In the comm
 seen before and none repeated in the group) every row is new at version 1 and no position list is
 needed at all.
 
-The reconciliation counts (accepted and duplicate lines per file) come from the same key tables.
+A row whose record id has a tombstone in the ledger (an erased record) is **erased**: it never
+enters the key table, is not stored, and is counted apart, so that re-ingesting the export a record
+was erased from does not bring it back.
+
+The reconciliation counts (accepted, duplicate and erased lines per file) come from the same key tables.
 A line of a mapping with several outputs is accepted when any of its records is new, so those
 files' (file, line) pairs are kept and OR-ed across outputs and record types.
 """
@@ -97,17 +101,25 @@ class Deduplicator:
     """The batch's DuckDB session: dedupes and versions bucket groups, counts lines per file."""
 
     def __init__(self, home: DataHome, work: Path, batch_id: str, multi_output_files: set[int],
-                 memory_limit: str = "4GB") -> None:
+                 memory_limit: str = "4GB", erased: set[str] | frozenset[str] = frozenset()) -> None:
         self.home = home
         self.work = work
         self.batch_id = batch_id
         self.multi = sorted(multi_output_files)
         self.con = duckdb.connect()
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET memory_limit = '{memory_limit}'")  # bounded memory: DuckDB spills beyond it
         self.con.execute(f"SET temp_directory = '{(home.root / '.duckdb_tmp').resolve()}'")
-        self.con.execute("CREATE TEMP TABLE file_counts (file INTEGER, staged BIGINT, accepted BIGINT)")
-        self.con.execute("CREATE TEMP TABLE line_flags (file INTEGER, line BIGINT, accepted BOOLEAN)")
+        self.con.execute("CREATE TEMP TABLE file_counts (file INTEGER, staged BIGINT, accepted BIGINT, "
+                         "erased BIGINT)")
+        self.con.execute("CREATE TEMP TABLE line_flags (file INTEGER, line BIGINT, accepted BOOLEAN, erased BOOLEAN)")
+        self.erased = bool(erased)
+        if erased:
+            ids = pa.table({"record_id": pa.array(sorted(erased), type=pa.string())})
+            self.con.register("erased_ids", ids)
+            self.con.execute("CREATE TEMP TABLE erased AS SELECT record_id FROM erased_ids")
+            self.con.unregister("erased_ids")
         self._groups = 0
 
     def close(self) -> None:
@@ -119,13 +131,25 @@ class Deduplicator:
         k = self._groups
         self._groups += 1
         con.register("staged", _scratch_dataset(files))
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE keys AS SELECT source, source_record_id, content_hash, __pos FROM staged"
-        )
+        n_erased = 0
+        if self.erased:  # erased records stay erased: their rows never become keys
+            con.execute("CREATE OR REPLACE TEMP TABLE suppressed AS SELECT __pos FROM staged "
+                        "SEMI JOIN erased USING (record_id)")
+            n_erased = int(con.execute("SELECT count(*) FROM suppressed").fetchall()[0][0])
+        if n_erased:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE keys AS SELECT source, source_record_id, content_hash, __pos "
+                "FROM staged ANTI JOIN erased USING (record_id)"
+            )
+        else:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE keys AS SELECT source, source_record_id, content_hash, __pos FROM staged"
+            )
+            con.execute("CREATE OR REPLACE TEMP TABLE suppressed (__pos BIGINT)")
         con.unregister("staged")
         existing = self._load_existing(rt)
         versions_prefix: str | None = None
-        if not existing and _each_key_once(con):
+        if not existing and not n_erased and _each_key_once(con):
             # every key once and none stored: every row is a new record at version 1
             accepted_table = "keys"
             n_new = con.execute("SELECT count(*) FROM keys").fetchall()[0][0]
@@ -141,7 +165,7 @@ class Deduplicator:
             np.save(versions_prefix + ".pos.npy", pos)
             np.save(versions_prefix + ".ver.npy", ver)
         self._count(accepted_table)
-        con.execute("DROP TABLE keys; DROP TABLE existing; DROP TABLE IF EXISTS versioned")
+        con.execute("DROP TABLE keys; DROP TABLE existing; DROP TABLE suppressed; DROP TABLE IF EXISTS versioned")
         out_dir = self.work / "_out" / rt.value
         out_dir.mkdir(parents=True, exist_ok=True)
         job = OutputJob(rt, tuple(files), str(out_dir / f"{self.batch_id}-{k:04d}"), self.batch_id, versions_prefix)
@@ -186,30 +210,37 @@ class Deduplicator:
         line = f"__pos & {POS_LINE_MASK}"
         single = f"{f} NOT IN ({', '.join(map(str, self.multi))})" if self.multi else "true"
         self.con.execute(
-            f"INSERT INTO file_counts SELECT coalesce(s.file, a.file), coalesce(s.n, 0), coalesce(a.n, 0) "
-            f"FROM (SELECT {f} AS file, count(*) AS n FROM keys WHERE {single} GROUP BY 1) s "
-            f"FULL JOIN (SELECT {f} AS file, count(*) AS n FROM {accepted_table} WHERE {single} GROUP BY 1) a "
-            "USING (file)"
+            f"INSERT INTO file_counts SELECT {f}, count(*), 0, 0 FROM keys WHERE {single} GROUP BY 1 "
+            f"UNION ALL SELECT {f}, 0, count(*), 0 FROM {accepted_table} WHERE {single} GROUP BY 1 "
+            f"UNION ALL SELECT {f}, 0, 0, count(*) FROM suppressed WHERE {single} GROUP BY 1"
         )
         if self.multi:
             multi = f"{f} IN ({', '.join(map(str, self.multi))})"
-            self.con.execute(f"INSERT INTO line_flags SELECT DISTINCT {f}, {line}, true FROM {accepted_table} "
+            self.con.execute(f"INSERT INTO line_flags SELECT DISTINCT {f}, {line}, true, false FROM {accepted_table} "
                              f"WHERE {multi}")
-            self.con.execute(f"INSERT INTO line_flags SELECT DISTINCT {f}, {line}, false FROM keys WHERE {multi}")
+            self.con.execute(f"INSERT INTO line_flags SELECT DISTINCT {f}, {line}, false, false FROM keys "
+                             f"WHERE {multi}")
+            self.con.execute(f"INSERT INTO line_flags SELECT DISTINCT {f}, {line}, false, true FROM suppressed "
+                             f"WHERE {multi}")
 
-    def line_counts(self) -> dict[int, tuple[int, int]]:
-        """Per file id: (accepted lines, duplicate lines) over the whole batch."""
+    def line_counts(self) -> dict[int, tuple[int, int, int]]:
+        """Per file id: (accepted lines, duplicate lines, erased lines) over the whole batch.
+
+        A line of a several-output mapping is accepted when any of its records is new, erased when
+        every record it gave was erased, and a duplicate otherwise.
+        """
         rows = self.con.execute(
             """
-            SELECT file, sum(accepted), sum(staged) - sum(accepted) FROM (
-                SELECT file, staged, accepted FROM file_counts
+            SELECT file, sum(accepted), sum(staged) - sum(accepted), sum(erased) FROM (
+                SELECT file, staged, accepted, erased FROM file_counts
                 UNION ALL
-                SELECT file, 1, CAST(acc AS BIGINT) FROM (
-                    SELECT file, line, bool_or(accepted) AS acc FROM line_flags GROUP BY ALL)
+                SELECT file, CAST(NOT era AS BIGINT), CAST(acc AS BIGINT), CAST(era AS BIGINT) FROM (
+                    SELECT file, line, bool_or(accepted) AS acc, bool_and(erased) AS era
+                    FROM line_flags GROUP BY ALL)
             ) GROUP BY file
             """
         ).fetchall()
-        return {int(fid): (int(acc), int(dup)) for fid, acc, dup in rows}
+        return {int(fid): (int(acc), int(dup), int(era)) for fid, acc, dup, era in rows}
 
 
 def _each_key_once(con: duckdb.DuckDBPyConnection) -> bool:

@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # summaries and status
     "ingest.filtered": ("过滤", "filtered"),
+    "ingest.erased": ("已删除", "erased"),
     "ingest.nulled": ("置空字段", "nulled fields"),
     "ingest.lines": ("物理行", "physical lines"),
 }

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from firmscore.datamodel import EventType, RecordType, RelationType
-from firmscore.ingest.convert import FieldResult
+from firmscore.ingest.convert import FieldResult, none_series
 from firmscore.ingest.mapping import OutputSpec
 
 #: The output the facts are staged as (its fields come from the relation's, see :func:`one_sided_facts`).
@@ -76,8 +76,8 @@ def one_sided_facts(results: dict[str, FieldResult]) -> dict[str, FieldResult]:
     }
     if "share" in results:
         fields["value"] = results["share"].values
-    out = {name: FieldResult(values, np.zeros(n, dtype=bool), pd.Series([None] * n, index=index, dtype=object),
-                             pd.Series([None] * n, index=index, dtype=object)) for name, values in fields.items()}
+    out = {name: FieldResult(values, np.zeros(n, dtype=bool), none_series(index), none_series(index))
+           for name, values in fields.items()}
     for name in _COPIED:
         if name in results:
             out[name] = results[name]

@@ -1,7 +1,7 @@
 """The ingestion run: read → convert → quarantine → stage → dedupe and version → store.
 
 Every input row ends in exactly one of four places, and the run proves it with a
-reconciliation (``read = accepted + filtered + quarantined + duplicates``, per file, and
+reconciliation (``read = accepted + filtered + quarantined + duplicates + erased``, per file, and
 ``read + skipped = physical`` against an independent count of the file's lines, see
 :mod:`firmscore.ingest.reconcile`):
 
@@ -62,7 +62,7 @@ from firmscore.ingest.reconcile import FileCounts, Tally
 from firmscore.ingest.rules import check_domain
 from firmscore.ingest.sources import Plan
 from firmscore.ingest.staging import ScratchWriter, positions
-from firmscore.ledger import EvidenceLedger, PreparedLeaves, prepare_leaves
+from firmscore.ledger import EvidenceLedger, PreparedLeaves, erased_in_home, prepare_leaves
 from firmscore.store.batches import QUARANTINE, PendingBatch, begin_batch
 from firmscore.store.home import DataHome
 from firmscore.store.lock import holds_writer_lock
@@ -84,6 +84,7 @@ class FileReport:
     filtered: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    erased: int = 0  # rows of records erased earlier (a tombstone in the ledger): not stored again
     physical: int = 0  # lines (text) or rows (Parquet) counted from the file itself
     skipped: int = 0  # header, blank and continuation lines
     reasons: Tally = field(default_factory=Tally)  # quarantine reasons by field
@@ -96,12 +97,14 @@ class FileReport:
 
     @property
     def reconciled(self) -> bool:
-        return self.read == self.accepted + self.filtered + self.quarantined + self.duplicates and not self.unaccounted
+        outcomes = self.accepted + self.filtered + self.quarantined + self.duplicates + self.erased
+        return self.read == outcomes and not self.unaccounted
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "file": self.file, "mapping": self.mapping, "read": self.read, "accepted": self.accepted,
             "filtered": self.filtered, "quarantined": self.quarantined, "duplicates": self.duplicates,
+            "erased": self.erased,
             "physical": self.physical, "skipped": self.skipped, "reconciled": self.reconciled,
             "nulled": self.nulled.total(), "quarantine_reasons": self.reasons.as_list(),
             "nulled_fields": self.nulled.as_list(),
@@ -138,6 +141,7 @@ class IngestReport:
             "filtered": self.total("filtered"),
             "quarantined": self.total("quarantined"),
             "duplicates": self.total("duplicates"),
+            "erased": self.total("erased"),
             "reconciled": self.reconciled,
             "new_records": self.new_records,
             "new_versions": self.new_versions,
@@ -440,7 +444,9 @@ def ingest(
                                         chunk_rows, run)
                     _merge(report, res, progress, staged)
             run.flush_quarantine()
-            _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit, progress)
+            erased = ledger.storage.erased_record_ids() if ledger is not None else erased_in_home(home)
+            _deduplicate(run, report, plan, staged, pool, workers if use_workers else 1, memory_limit, progress,
+                         erased)
             batch = _commit(run, report, on_store, ledger, pool, workers, progress)
         report.elapsed_s = time.perf_counter() - started
         batch.commit(report.as_dict())
@@ -455,14 +461,14 @@ def ingest(
 
 def _deduplicate(run: _Run, report: IngestReport, plan: Plan, staged: dict[str, int],
                  pool: ProcessPoolExecutor | None, workers: int, memory_limit: str,
-                 progress: ProgressFn | None = None) -> None:
+                 progress: ProgressFn | None = None, erased: set[str] | frozenset[str] = frozenset()) -> None:
     """Dedupe and version every record type's staged rows; write the new records (in the pool if any).
 
     The main process dedupes bucket group after bucket group while the workers write the groups
     already done, so the two overlap.
     """
     multi = {i for i, pf in enumerate(plan.files) if len(pf.mapping.outputs) > 1}
-    dedup = Deduplicator(run.home, run.stage, run.batch_id, multi, memory_limit)
+    dedup = Deduplicator(run.home, run.stage, run.batch_id, multi, memory_limit, erased)
     writes: list[Future[list[str]]] = []
     total = sum(staged.values())
     if progress:
@@ -487,9 +493,10 @@ def _deduplicate(run: _Run, report: IngestReport, plan: Plan, staged: dict[str, 
             report.new_versions[rt.value] = n_ver
         for w in writes:
             w.result()
-        for fid, (acc, dup) in dedup.line_counts().items():
+        for fid, (acc, dup, era) in dedup.line_counts().items():
             report.files[fid].accepted = acc
             report.files[fid].duplicates = dup
+            report.files[fid].erased = era
     finally:
         dedup.close()
 

@@ -4,11 +4,12 @@ Every physical line (or Parquet row) of an input file ends in exactly one place:
 
 * the header, a blank line, or a continuation line of a multi-line record (``skipped``);
 * a record that is **accepted**, a **duplicate**, **filtered** (a mapping's ``only_if`` leaves it out:
-  not an error) or **quarantined** (unreadable, or a field failed with ``on_error: quarantine``).
+  not an error), **quarantined** (unreadable, or a field failed with ``on_error: quarantine``) or
+  **erased** (the very record was erased before: its tombstone keeps it from being stored again).
 
 ``physical`` is counted from the file's bytes (or Parquet metadata) without the readers, so
 ``read + skipped == physical`` proves that no line went missing, and ``read == accepted + filtered
-+ quarantined + duplicates`` that every record read has an outcome. Values dropped under
++ quarantined + duplicates + erased`` that every record read has an outcome. Values dropped under
 ``on_error: null`` do not change a row's outcome; they are counted per field and reason.
 """
 

@@ -14,7 +14,7 @@ from firmscore.ledger.checkpoint import (
 )
 from firmscore.ledger.evidence import ConsistencyEvidence, Erasure, LookupResult, RecordProof
 from firmscore.ledger.hasher import hash_children, hash_leaf
-from firmscore.ledger.ledger import EvidenceLedger, LedgerError, PreparedLeaves, prepare_leaves
+from firmscore.ledger.ledger import EvidenceLedger, LedgerError, PreparedLeaves, erased_in_home, prepare_leaves
 from firmscore.ledger.log import MerkleLog
 from firmscore.ledger.recovery import log_parts  # registers how recovery completes a batch's ledger step
 from firmscore.ledger.verify import ProofError, verify_consistency, verify_inclusion
@@ -34,6 +34,7 @@ __all__ = [
     "ProofError",
     "RecordProof",
     "SignedCheckpoint",
+    "erased_in_home",
     "hash_children",
     "hash_leaf",
     "log_parts",

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from firmscore.i18n import both
 from firmscore.ledger.checkpoint import CheckpointError, CheckpointSigner, KeyEntry, Keyring, NoteVerifier
+from firmscore.store.atomic import write_bytes
 
 PRIVATE_FILE = "checkpoint.key"
 PUBLIC_FILE = "checkpoint.pub"
@@ -38,13 +39,7 @@ Say = Callable[[str], None]
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_bytes(path, data)  # 0600, temporary file + fsync + rename + fsync of the folder
 
 
 def _pem(key: Ed25519PrivateKey) -> bytes:

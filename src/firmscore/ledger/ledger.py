@@ -128,6 +128,22 @@ class WitnessedCheckpoint:
     refused: list[tuple[str, str]]
 
 
+def erased_in_home(home: DataHome) -> set[str]:
+    """Record ids the home's ledger holds tombstones for (empty when the home has no ledger).
+
+    Read-only and keyless, so that an ingestion without the ledger still refuses to store an erased
+    record again.
+    """
+    path = home.root / "ledger" / LEDGER_FILE
+    if not path.exists():
+        return set()
+    storage = SqliteStorage(path)
+    try:
+        return storage.erased_record_ids()
+    finally:
+        storage.close()
+
+
 class EvidenceLedger:
     """Signed Merkle log of canonical records, with proofs, look-ups and crypto-shredding.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 from firmscore.ledger.checkpoint import CheckpointError
 from firmscore.ledger.cosignature import CosignerVerifier, add_signature_lines
 from firmscore.ledger.log import utc_now
+from firmscore.store.atomic import write_json
 
 if TYPE_CHECKING:
     from firmscore.ledger.ledger import EvidenceLedger
@@ -65,12 +65,7 @@ def add_witness(key_folder: Path, url: str, key: str) -> Witness:
     made = Witness(url.rstrip("/"), CosignerVerifier.parse(key))
     kept = [w for w in load_witnesses(key_folder) if w.name != made.name]
     doc = {"witnesses": [{"url": w.url, "key": w.key.encode()} for w in [*kept, made]]}
-    key_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = key_folder / (WITNESS_FILE + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=1)
-    os.replace(tmp, key_folder / WITNESS_FILE)
+    write_json(key_folder / WITNESS_FILE, doc)  # 0600 in a 0700 folder, all or nothing
     return made
 
 

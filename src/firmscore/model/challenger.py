@@ -12,6 +12,12 @@ usable comparison it must obey what makes the scorecard acceptable to a credit c
 
 Directions are given per feature as ``1`` / ``"increasing"`` (risk rises with the value),
 ``-1`` / ``"decreasing"``, or ``0`` / ``"none"``; unlisted features are unconstrained.
+
+Categorical columns (pandas ``category``, ``object`` or ``string`` dtype in a DataFrame) use LightGBM's
+native categorical splits (Fisher's grouping of categories by gradient statistics) instead of being refused
+or one-hot encoded: the categories seen at ``fit`` are kept (``categories_``), values are compared as
+text, and a category unseen at fit is scored as missing. A categorical column has no order, so it cannot
+carry a monotone direction.
 """
 
 from __future__ import annotations
@@ -93,7 +99,7 @@ class ChallengerReason:
     zh: str
     en: str
     contribution: float
-    value: float
+    value: float | str  # the category (text) for a categorical feature
 
     def text(self, lang: str = "both") -> str:
         """The reason's name in ``zh``, ``en`` or ``both`` (``中文 / English``)."""
@@ -217,20 +223,39 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
         tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
         return tags
 
+    @staticmethod
+    def _as_text(column: pd.Series) -> pd.Series:
+        """A categorical column's values as text (missing stays missing), so 1 and "1" are one category."""
+        return column.astype("string")
+
     def _model_input(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Float features as LightGBM sees them (special codes → NaN when so configured)."""
-        numeric = frame.astype(np.float64)
+        """Features as LightGBM sees them: floats (special codes → NaN when so configured) and, for the
+        categorical columns, pandas categoricals over the categories seen at fit (unseen → missing)."""
+        categories: dict[str, list[str]] = getattr(self, "categories_", {})
+        numeric_cols = [c for c in frame.columns if c not in categories]
+        numeric = frame[numeric_cols].astype(np.float64)
         if self.special_codes_as_missing:
             numeric = numeric.mask(numeric.isin(SPECIAL_CODES))
-        return numeric
+        if not categories:
+            return numeric
+        out = {c: numeric[c] for c in numeric_cols}
+        for c, cats in categories.items():
+            text = self._as_text(frame[c])
+            known = text.where(text.isin(cats))  # unseen categories become missing explicitly
+            out[c] = pd.Series(pd.Categorical(known, categories=cats), index=frame.index)
+        return pd.DataFrame(out, index=frame.index)[list(frame.columns)]
 
-    def _constraints(self, columns: list[str]) -> list[int]:
+    def _constraints(self, columns: list[str], categorical: list[str]) -> list[int]:
         monotone = dict(self.monotone or {})
         unknown = sorted(set(monotone) - set(columns))
         if unknown:
             raise ValueError(f"monotone directions given for unknown features: {unknown}")
+        ordered = sorted(c for c in categorical if direction_code(monotone.get(c, 0)) != 0)
+        if ordered:
+            raise ValueError(f"categorical features have no order, so no monotone direction: {ordered}")
         return [direction_code(monotone.get(c, 0)) for c in columns]
 
     def fit(self, X: Any, y: npt.ArrayLike) -> LGBMChallenger:
@@ -262,20 +287,21 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(frame)} rows but y has {labels.size}")
         columns = [str(c) for c in frame.columns]
         frame = frame.set_axis(columns, axis=1)
-        non_numeric = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
-        if non_numeric:
-            raise ValueError(f"features must be numeric (encode categories first): {non_numeric}")
+        categorical = [c for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
+                       or not pd.api.types.is_numeric_dtype(frame[c])]
         self.classes_ = np.unique(labels)
         if self.classes_.size != 2:
             raise ValueError(
                 f"y must hold two classes (non-default, default), got {self.classes_.size} class: "
                 f"{self.classes_.tolist()}"
             )
-        if not np.all(np.isfinite(frame.to_numpy(dtype=np.float64, na_value=0.0))):
+        numeric = frame[[c for c in columns if c not in categorical]]
+        if not np.all(np.isfinite(numeric.to_numpy(dtype=np.float64, na_value=0.0))):
             raise ValueError("X contains infinite values; replace them (NaN is allowed: it means missing)")
         self.feature_names_in_ = np.asarray(columns, dtype=object)
         self.n_features_in_ = len(columns)
-        self.monotone_constraints_ = self._constraints(columns)
+        self.monotone_constraints_ = self._constraints(columns, categorical)
+        self.categories_ = {c: sorted(self._as_text(frame[c]).dropna().unique().tolist()) for c in categorical}
         self.model_ = lgb.LGBMClassifier(
             n_estimators=self.n_estimators,
             learning_rate=self.learning_rate,
@@ -328,7 +354,9 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
             raise ValueError("max_reasons must be at least 1")
         contrib = self.contributions(X)
         names = list(self.feature_names_in_)
-        values = self._frame(X).to_numpy(dtype=np.float64)
+        frame = self._frame(X)
+        values = [frame[n].to_numpy(dtype=np.float64) if n not in self.categories_
+                  else self._as_text(frame[n]).to_numpy(dtype=object) for n in names]
         c = contrib[names].to_numpy()
         order = np.argsort(-c, axis=1, kind="stable")[:, :max_reasons]
         meta = dict(self.feature_names or {})
@@ -339,7 +367,10 @@ class LGBMChallenger(ClassifierMixin, BaseEstimator):
                 if c[row, j] <= 0:
                     break
                 zh, en = meta.get(names[j], (names[j], names[j]))
-                row_reasons.append(ChallengerReason(names[j], zh, en, float(c[row, j]), float(values[row, j])))
+                raw = values[j][row]
+                value: float | str = float(raw) if names[j] not in self.categories_ else (
+                    "" if pd.isna(raw) else str(raw))
+                row_reasons.append(ChallengerReason(names[j], zh, en, float(c[row, j]), value))
             out.append(row_reasons)
         return out
 

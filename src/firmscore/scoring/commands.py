@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from firmscore.cli_options import parse_date, writing
+from firmscore.i18n import t as tr
 from firmscore.ledger.checkpoint import Keyring
 from firmscore.scoring import read_scores, score_enterprises, train_model, validate_model, verify_score
 from firmscore.store.home import DataHome
@@ -25,7 +26,11 @@ def train(
     horizon: str = typer.Option("12m", "--horizon"),
     oot: str = typer.Option(None, "--oot", help="An out-of-time date (its features and labels must exist)."),
     long_run_rate: float = typer.Option(None, "--long-run-default-rate", help="Re-centre PDs on this rate."),
-    challenger: bool = typer.Option(True, "--challenger/--no-challenger", help="Also fit the LightGBM challenger."),
+    challenger: bool = typer.Option(True, "--challenger/--no-challenger",
+                                    help="Also fit the (unconstrained) LightGBM challenger."),
+    monotone_challenger: bool = typer.Option(
+        False, "--monotone-challenger",
+        help="Also fit a LightGBM challenger under the catalog's risk directions; the report shows its AUC cost."),
     home: Path = HOME,
 ) -> None:
     """Fit, calibrate and validate the scorecard; write the model bundle and report. 训练评分卡。"""
@@ -33,18 +38,31 @@ def train(
     with writing(DataHome.open(home), "train"), console.status("training / 训练中") as status:
         res = train_model(DataHome.open(home), parse_date(as_of), horizon, oot_as_of=parse_date(oot) if oot else None,
                           long_run_default_rate=long_run_rate, challenger=challenger,
+                          monotone_challenger=monotone_challenger,
                           progress=lambda m: status.update(m))
     t = Table(title="模型 / model")
     t.add_column("")
     t.add_column("")
     t.add_row("model id", res.bundle.model_id)
+    o = res.outcomes
+    t.add_row("firms / 建模企业", f"{o.known:,} (default / 违约 {o.defaults:,}, no default / 未违约 {o.no_defaults:,})")
+    t.add_row("unknown outcome, excluded / 结果未知(已排除)", f"{o.unknown:,}")
     t.add_row("features used / 入模特征", str(res.metrics["features_used"]))
     t.add_row("scorecard test AUC / 测试集 AUC", f"{res.metrics['scorecard_test_auc']:.4f}")
     if "lightgbm_test_auc" in res.metrics:
         t.add_row("LightGBM challenger test AUC", f"{res.metrics['lightgbm_test_auc']:.4f}")
+    if "lightgbm_monotone_test_auc" in res.metrics:
+        t.add_row("monotone LightGBM test AUC / 单调约束", f"{res.metrics['lightgbm_monotone_test_auc']:.4f} "
+                  f"(cost / 代价 {res.metrics['monotone_auc_cost']:+.4f})")
     t.add_row("model file", str(res.model_path))
     t.add_row("report / 验证报告", str(res.report_dir / "report.html"))
     console.print(t)
+    if o.unknown:
+        console.print(tr("train.unknown_excluded", n=f"{o.unknown:,}"), markup=False)
+    if res.warnings:
+        console.print(tr("train.warnings_title") + ":", style="bold yellow", markup=False)
+        for w in res.warnings:
+            console.print(f"  ⚠ {w.text()}", style="yellow", markup=False)
 
 
 def score(
@@ -80,8 +98,11 @@ def validate(
 ) -> None:
     """Re-validate a model on newer outcomes (out of time). 跨期验证。"""
     with writing(DataHome.open(home), "validate"):
-        _report, out = validate_model(DataHome.open(home), parse_date(as_of), horizon, model_id=model)
-    Console().print(f"report / 报告: {out / 'report.html'}")
+        report, out = validate_model(DataHome.open(home), parse_date(as_of), horizon, model_id=model)
+    console = Console()
+    for note in report.context["card"].notes:  # how many unknown outcomes each period left out
+        console.print(note, markup=False)
+    console.print(f"report / 报告: {out / 'report.html'}")
 
 
 def verify_score_cmd(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from firmscore.features import all_features, read_features, read_labels
+from firmscore.features.labels import OutcomeCounts, known_outcomes, outcome_counts
 from firmscore.store.home import DataHome
 
 
@@ -27,13 +30,32 @@ def feature_frame(home: DataHome, as_of: dt.date) -> tuple[pd.DataFrame, dict[st
     return as_frame(table), meta
 
 
-def modelling_table(home: DataHome, as_of: dt.date, horizon: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Features of ``as_of`` and the default flag over ``(as_of, as_of + horizon]`` for labelled firms."""
+@dataclass(frozen=True)
+class ModellingTable:
+    """Features and known outcomes of the firms a model may learn from or be validated on.
+
+    ``outcomes`` counts the labels of the firms that have a feature row, unknowns included: the unknowns
+    are not in ``X`` / ``y`` (they would be silently treated as goods), but every report says how many.
+    """
+
+    X: pd.DataFrame
+    y: pd.Series
+    outcomes: OutcomeCounts
+
+    @property
+    def unknown(self) -> int:
+        return self.outcomes.unknown
+
+
+def modelling_table(home: DataHome, as_of: dt.date, horizon: str) -> ModellingTable:
+    """Features of ``as_of`` and the default flag over ``(as_of, as_of + horizon]`` for firms of known outcome."""
     X, _ = feature_frame(home, as_of)
-    labels = read_labels(home, as_of, horizon).to_pandas().set_index("enterprise_id")
+    table = read_labels(home, as_of, horizon)
+    featured = table.filter(pc.is_in(table.column("enterprise_id"), pa.array(X.index.astype(str))))
+    labels = known_outcomes(featured).to_pandas().set_index("enterprise_id")
     joined = X.join(labels["default_flag"], how="inner")
     y = joined.pop("default_flag").astype("int8")
-    return joined, y
+    return ModellingTable(joined, y, outcome_counts(featured))
 
 
 def feature_metadata() -> dict[str, dict[str, Any]]:

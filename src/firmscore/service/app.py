@@ -35,7 +35,7 @@ English by `Accept-Language`.
 
 def build_service(settings: ServiceSettings, scores: ScoreBook | None = None) -> Service:
     home = DataHome.open(settings.home)
-    engine, sessions = connect_store(settings.db_url)
+    engine, sessions = connect_store(settings.db_url, migrate=not settings.pool_worker)
     keys = KeyRing(settings.signing_key_dir)
     issuer = TokenIssuer(keys=keys, issuer=settings.issuer, audience=settings.audience, ttl_s=settings.token_ttl_s)
     return Service(
@@ -45,7 +45,7 @@ def build_service(settings: ServiceSettings, scores: ScoreBook | None = None) ->
         token_buckets=TokenBuckets(20.0, 40.0),
         scores=scores if scores is not None else ScoreBook(home),
         querylog=QueryLog(sessions, home, interval_s=settings.ledger_commit_interval_s,
-                          max_batch=settings.ledger_commit_max),
+                          max_batch=settings.ledger_commit_max, ledger=not settings.pool_worker),
         consents=ConsentService(home, sessions),
     )
 
@@ -94,3 +94,23 @@ def create_app(settings: ServiceSettings, scores: ScoreBook | None = None) -> Fa
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``firmscore serve --workers N`` (uvicorn's factory)."""
+    from firmscore.service.appender import die_with_parent
+
+    die_with_parent()  # SIGTERM: a graceful stop flushes the entries this worker holds
+    return create_app(ServiceSettings.from_environment())
+
+
+def prepare_pool(settings: ServiceSettings) -> None:
+    """What the workers of a pool must find ready: the store migrated, the signing and cursor keys made.
+
+    Done once in the parent, so that N workers do not race to migrate or to create different keys.
+    """
+    from firmscore.service.store.db import upgrade
+
+    upgrade(settings.db_url)
+    KeyRing(settings.signing_key_dir)
+    Cursors(settings.signing_key_dir)

@@ -54,22 +54,50 @@ def serve(
     log_level: str = typer.Option("warning", "--log-level"),
     rate: float = typer.Option(2000.0, "--rate", help="Requests per second per client (token bucket)."),
     burst: float = typer.Option(4000.0, "--burst", help="Burst size per client."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Server processes (0 < N); with N > 1 the ledger appender runs in a "
+                                     "process of its own and each worker enforces rate/N and burst/N per client."),
 ) -> None:
     """Start the credit service (HTTP API). 启动信用服务。"""
+    import os
+
     import uvicorn
 
-    from firmscore.service.app import create_app
-    from firmscore.service.settings import ServiceSettings
+    from firmscore.service.app import create_app, prepare_pool
+    from firmscore.service.appender import Appender
+    from firmscore.service.settings import SETTINGS_ENV, ServiceSettings
     from firmscore.store.home import DataHome
 
     root = DataHome.open(home).root
     if not (root / "scores").is_dir():
         _fail(FileNotFoundError(f"no scores in {root} (run: firmscore score --as-of DATE) / 数据目录中没有评分"))
-    settings = ServiceSettings(home=root, database_url=database_url, rate_per_s=rate, rate_burst=burst)
-    app = create_app(settings)
-    Console(stderr=True).print(f"firmscore service on http://{host}:{port}/v1  (docs: http://{host}:{port}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, timeout_keep_alive=30,
-                limit_concurrency=2000, timeout_graceful_shutdown=5)
+    console = Console(stderr=True)
+    common = {"host": host, "port": port, "log_level": log_level, "access_log": False, "timeout_keep_alive": 30,
+              "limit_concurrency": 2000, "timeout_graceful_shutdown": 5}
+    if workers == 1:
+        settings = ServiceSettings(home=root, database_url=database_url, rate_per_s=rate, rate_burst=burst)
+        app = create_app(settings)
+        console.print(f"firmscore service on http://{host}:{port}/v1  (docs: http://{host}:{port}/docs)")
+        uvicorn.run(app, **common)  # type: ignore[arg-type]
+        return
+    # a token bucket per worker: a client never gets more than the declared rate in all
+    settings = ServiceSettings(home=root, database_url=database_url, rate_per_s=rate / workers,
+                               rate_burst=max(1.0, burst / workers), pool_worker=True)
+    prepare_pool(settings)
+    os.environ[SETTINGS_ENV] = settings.to_json()
+    appender = Appender(settings)
+    appender.start()
+    console.print(f"firmscore service on http://{host}:{port}/v1  (docs: http://{host}:{port}/docs), "
+                  f"{workers} workers + 1 ledger appender / {workers} 个工作进程")
+    try:
+        uvicorn.run("firmscore.service.app:app_from_environment", factory=True, workers=workers,
+                    timeout_worker_healthcheck=120,  # a worker loads the scores before it answers pings
+                    **common)  # type: ignore[arg-type]
+    finally:
+        code = appender.stop()
+        if code != 0:
+            console.print(f"[red]ledger appender exit code {code}: pending query-log entries are appended at the "
+                          "next start / 账本追加进程异常退出,待追加的查询记录将在下次启动时写入[/red]")
 
 
 def institution(institution_id: str = typer.Argument(...), name_zh: str = typer.Option(..., "--name-zh"),

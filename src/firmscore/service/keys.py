@@ -20,6 +20,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from firmscore.store.atomic import write_json
+
 INDEX = "keys.json"
 
 
@@ -103,11 +105,7 @@ class KeyRing:
     def _write_index(self) -> None:
         doc: dict[str, Any] = {"current": self.current_kid,
                                "keys": [{"kid": k.kid, "created_at": k.created_at} for k in self.keys.values()]}
-        tmp = self.folder / (INDEX + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=1)
-        tmp.replace(self.folder / INDEX)
+        write_json(self.folder / INDEX, doc)  # 0600, all or nothing: a reader never sees half an index
         self._mtime = (self.folder / INDEX).stat().st_mtime
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:

@@ -9,6 +9,11 @@
 2. **ledger**: entries without a leaf are appended to the evidence ledger in batches (every
    ``interval_s`` or ``max_batch`` entries) and their leaf indexes written back. An entry whose
    ledger commit did not happen (a crash) is committed when the service starts again.
+
+Exactly one appender may run per store (two would append the same pending entries twice). With one
+server process it is this object's ledger thread; with several worker processes the workers run
+``ledger=False`` and :mod:`firmscore.service.appender` runs the one appender in a process of its
+own, so that the requests do not share an interpreter lock with the ledger's hashing.
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ def ledger_content(row: QueryLogEntry) -> dict[str, Any]:
 
 class QueryLog:
     def __init__(self, sessions: sessionmaker[Session], home: DataHome, *, interval_s: float = 0.25,
-                 max_batch: int = 5000) -> None:
+                 max_batch: int = 5000, ledger: bool = True) -> None:
         self.sessions = sessions
         self.home = home
         self.interval_s = interval_s
@@ -82,19 +87,23 @@ class QueryLog:
         self._ledger_thread = threading.Thread(target=self._ledger_loop, name="querylog-ledger", daemon=True)
         self.ledger_error: str | None = None
         self._ledger_lock = threading.Lock()  # one ledger appender per process
+        self.ledger = ledger  # False: another process appends (see the module docstring)
 
     def start(self) -> None:
-        self.commit_to_ledger()  # entries left by a crash first
+        if self.ledger:
+            self.commit_to_ledger()  # entries left by a crash first
         self._store_thread.start()
-        self._ledger_thread.start()
+        if self.ledger:
+            self._ledger_thread.start()
 
     def stop(self) -> None:
         self._queue.put(None)
         self._store_thread.join(timeout=10)
-        self._stop.set()
-        self._wake.set()
-        self._ledger_thread.join(timeout=30)
-        self.commit_to_ledger()
+        if self.ledger:
+            self._stop.set()
+            self._wake.set()
+            self._ledger_thread.join(timeout=30)
+            self.commit_to_ledger()
 
     # ------------------------------------------------------------------ store group commit
     async def record(self, *entries: Entry) -> None:

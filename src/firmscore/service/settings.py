@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from firmscore.config import key_dir
 
 #: The operational store's file inside the data home (SQLite, WAL) when no database URL is given.
 OPERATIONAL_DB = "service/operational.db"
+#: Environment variable carrying the settings (JSON) to the worker processes of ``serve --workers N``;
+#: it holds paths and limits only, never a secret.
+SETTINGS_ENV = "FIRMSCORE_SERVICE_SETTINGS"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +38,29 @@ class ServiceSettings:
     request_timeout_s: float = 30.0
     ledger_commit_interval_s: float = 0.25
     ledger_commit_max: int = 5_000
+    #: this process is one of several server workers: the parent migrated the store, created the
+    #: keys and runs the one ledger appender (:mod:`firmscore.service.appender`)
+    pool_worker: bool = False
+
+    def to_json(self) -> str:
+        """The settings as JSON, handed to worker processes through :data:`SETTINGS_ENV`."""
+        data: dict[str, Any] = asdict(self)
+        data["home"] = str(self.home)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> ServiceSettings:
+        data = json.loads(text)
+        data["home"] = Path(data["home"])
+        return cls(**data)
+
+    @classmethod
+    def from_environment(cls) -> ServiceSettings:
+        """The settings a worker process was started with (``firmscore serve --workers N``)."""
+        text = os.environ.get(SETTINGS_ENV)
+        if not text:
+            raise RuntimeError(f"{SETTINGS_ENV} is not set: worker processes are started by `firmscore serve`")
+        return cls.from_json(text)
 
     @property
     def db_url(self) -> str:

@@ -12,7 +12,6 @@ value of the erased record survives in the footer either. The evidence ledger ke
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from firmscore.datamodel import RecordType
+from firmscore.store.atomic import fsync_dir, write_parquet
 from firmscore.store.home import DataHome
 
 
@@ -53,27 +53,8 @@ def parts_holding(home: DataHome, record_type: RecordType | str, record_ids: lis
 
 
 def _replace_part(path: Path, table: pa.Table) -> None:
-    """Write ``table`` over ``path`` atomically (temporary file, fsync, rename), mode 0600."""
-    tmp = path.with_name(f".{path.name}.erasing")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Write ``table`` over ``path`` atomically (:mod:`firmscore.store.atomic`: temporary file, fsync, rename)."""
+    write_parquet(path, table, compression="zstd")
 
 
 def remove_records(home: DataHome, record_type: RecordType | str, record_ids: list[str]) -> RemovedRecords:
@@ -91,7 +72,7 @@ def remove_records(home: DataHome, record_type: RecordType | str, record_ids: li
         out.rows_removed += table.num_rows - kept.num_rows
         if kept.num_rows == 0:
             path.unlink()
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
             out.deleted.append(path)
         else:
             _replace_part(path, kept)

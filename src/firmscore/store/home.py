@@ -151,6 +151,7 @@ class DataHome:
         (= ``effective_to``) so that feature SQL reads naturally.
         """
         con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would mix into our rich progress and logs
         if memory_limit:
             con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads:

@@ -34,6 +34,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from firmscore.store.atomic import write_bytes
+
 ENV_KEK = "FIRMSCORE_KEK"
 KEK_FILE = "kek.json"
 WRAP_VERSION = b"\x01"
@@ -57,19 +59,8 @@ def _aad(purpose: str, record_id: str) -> bytes:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write a key file atomically with mode 0600 (temporary file, fsync, rename)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write a key file atomically with mode 0600 (:func:`firmscore.store.atomic.write_bytes`)."""
+    write_bytes(path, data)
 
 
 @dataclass(frozen=True)

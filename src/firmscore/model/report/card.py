@@ -29,6 +29,11 @@ class ModelCard:
         Who may use it, for what, and what it must not be used for.
     owners : sequence of str
         Accountable people or teams.
+    warnings : sequence of str
+        What the builder of the model found wrong with it (too few features, coarse scores, constant
+        features …), shown at the top of the report so that no reader of the figures misses them.
+    notes : sequence of str
+        Measured facts worth a sentence next to the card (e.g. the AUC cost of monotone constraints).
     """
 
     name: str = "firmscore"
@@ -52,3 +57,5 @@ class ModelCard:
         "for declining credit"
     )
     owners: Sequence[str] = field(default_factory=lambda: ["未指定 / unassigned"])
+    warnings: Sequence[str] = ()
+    notes: Sequence[str] = ()

@@ -1,0 +1,85 @@
+"""The one ledger appender of a multi-process service (``firmscore serve --workers N``).
+
+Worker processes store query-log entries durably before they answer (the store's group commit) but
+do not append them to the evidence ledger: two appenders would append the same pending entries
+twice, and the ledger's hashing would share an interpreter lock with the requests. This process,
+started and stopped by ``serve``, is the one appender: every ``interval`` it appends the entries
+without a leaf and writes their leaf indexes back — the same :meth:`QueryLog.commit_to_ledger` the
+single-process service runs in a thread. Entries pending at a crash are appended when it starts again.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import multiprocessing.synchronize
+import signal
+import sys
+from dataclasses import dataclass
+
+from firmscore.service.querylog import QueryLog
+from firmscore.service.settings import ServiceSettings
+from firmscore.service.store.db import connect_store
+from firmscore.store.home import DataHome
+
+log = logging.getLogger("firmscore.service.appender")
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Ask Linux to send ``sig`` to this process when its parent dies (a no-op elsewhere).
+
+    A worker or appender whose ``serve`` was killed outright would otherwise live on as an orphan,
+    holding the port, so that the restart that commits the pending entries could not bind it.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+
+
+def run_appender(settings_json: str, stop: multiprocessing.synchronize.Event) -> None:
+    """Append pending query-log entries to the ledger every interval until ``stop`` is set, then once more."""
+    die_with_parent(signal.SIGKILL)  # an appender without its server: the restart's appender takes over
+    settings = ServiceSettings.from_json(settings_json)
+    engine, sessions = connect_store(settings.db_url, migrate=False)
+    qlog = QueryLog(sessions, DataHome.open(settings.home), interval_s=settings.ledger_commit_interval_s,
+                    max_batch=settings.ledger_commit_max)
+    try:
+        while True:
+            stopping = stop.wait(settings.ledger_commit_interval_s)
+            try:
+                qlog.commit_to_ledger()
+            except Exception as exc:  # retried at the next interval; the entries stay pending, never lost
+                log.error("query log ledger commit failed: %s", type(exc).__name__)
+                if stopping:
+                    raise
+            if stopping:
+                return
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Appender:
+    """The appender process: :meth:`start` before the workers, :meth:`stop` after them."""
+
+    settings: ServiceSettings
+
+    def __post_init__(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._stop = ctx.Event()
+        self._process = ctx.Process(target=run_appender, args=(self.settings.to_json(), self._stop),
+                                    name="firmscore-ledger-appender", daemon=False)
+
+    def start(self) -> None:
+        self._process.start()
+
+    def stop(self, timeout_s: float = 60.0) -> int | None:
+        """Ask for a last commit and wait; returns the process's exit code (None if it had to be killed)."""
+        self._stop.set()
+        self._process.join(timeout_s)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+            return None
+        return self._process.exitcode
