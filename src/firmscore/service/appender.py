@@ -13,9 +13,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import multiprocessing
-import multiprocessing.synchronize
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 
 from firmscore.service.querylog import QueryLog
@@ -37,9 +37,18 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
 
 
-def run_appender(settings_json: str, stop: multiprocessing.synchronize.Event) -> None:
-    """Append pending query-log entries to the ledger every interval until ``stop`` is set, then once more."""
+def run_appender(settings_json: str) -> None:
+    """Append pending query-log entries to the ledger every interval until SIGTERM, then once more.
+
+    The stop request is a signal, not a shared lock or event: a process killed while holding a shared
+    lock would leave ``serve`` waiting on it for ever. SIGINT (Ctrl-C in a terminal reaches the whole
+    process group) is ignored: ``serve`` stops the appender after its workers, so their last entries
+    are appended too.
+    """
     die_with_parent(signal.SIGKILL)  # an appender without its server: the restart's appender takes over
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     settings = ServiceSettings.from_json(settings_json)
     engine, sessions = connect_store(settings.db_url, migrate=False)
     qlog = QueryLog(sessions, DataHome.open(settings.home), interval_s=settings.ledger_commit_interval_s,
@@ -67,16 +76,16 @@ class Appender:
 
     def __post_init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")
-        self._stop = ctx.Event()
-        self._process = ctx.Process(target=run_appender, args=(self.settings.to_json(), self._stop),
+        self._process = ctx.Process(target=run_appender, args=(self.settings.to_json(),),
                                     name="firmscore-ledger-appender", daemon=False)
 
     def start(self) -> None:
         self._process.start()
 
     def stop(self, timeout_s: float = 60.0) -> int | None:
-        """Ask for a last commit and wait; returns the process's exit code (None if it had to be killed)."""
-        self._stop.set()
+        """Ask for a last commit (SIGTERM) and wait; the exit code, or None if it had to be killed."""
+        if self._process.is_alive():
+            self._process.terminate()
         self._process.join(timeout_s)
         if self._process.is_alive():
             self._process.kill()
