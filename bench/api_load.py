@@ -62,9 +62,10 @@ def ensure_wrk() -> str:
 
 
 def run_wrk(wrk: str, url: str, ids: list[str], token: str, rate: float, duration: int, conns: int,
-            workdir: Path) -> dict[str, float]:
-    # each connection sends, waits for the answer, then pauses: conns / (pause + latency) ≈ rate
-    delay_ms = max(0, round(conns * 1000.0 / rate) - 1)
+            workdir: Path, latency_ms: float = 1.0) -> dict[str, float]:
+    # each connection sends, waits for the answer, then pauses: conns / (pause + latency) ≈ rate, so the
+    # pause is the period minus the latency measured at the warm-up (wrk has no constant-throughput mode)
+    delay_ms = max(0, round(conns * 1000.0 / rate - latency_ms))
     script = workdir / f"load_{int(rate)}.lua"
     table = "{" + ",".join(f'"{i}"' for i in ids) + "}"
     script.write_text(LUA.replace("{IDS}", table).replace("{TOKEN}", token).replace("{DELAY}", str(delay_ms))
@@ -126,12 +127,13 @@ def _load(wrk: str, home: Any, ids: list[str], work: Path, workers: int,
         token = server.token("client")
         httpx.get(f"{server.url}/v1/enterprises/{ids[0]}/score?purpose=loan_approval",
                   headers={"Authorization": f"Bearer {token}"}).raise_for_status()
-        run_wrk(wrk, server.url, ids[:5000], token, 300, 5, args.connections, work)  # warm-up
+        warm = run_wrk(wrk, server.url, ids[:5000], token, 300, 5, args.connections, work)  # warm-up
+        lat = warm["p50"]
         rows.append(("sustained", run_wrk(wrk, server.url, ids[:5000], token, args.rate, args.duration,
-                                          args.connections, work)))
+                                          args.connections, work, lat)))
         for rate in args.rates:
             rows.append(("ramp", run_wrk(wrk, server.url, ids[:5000], token, rate, args.ramp_duration,
-                                         max(args.connections, int(rate / 40)), work)))
+                                         max(args.connections, int(rate / 40)), work, lat)))
     finally:
         server.stop()
     return rows
