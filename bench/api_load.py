@@ -161,18 +161,17 @@ def _print(rows: list[tuple[str, dict[str, float]]], ids: list[str], args: argpa
 
 
 def _rescore(home: Any, ids: list[str], n: int) -> None:
-    if n:
-        from firmscore.scoring.rescore import rescore_firm
+    from firmscore.scoring.rescore import rescore_firm
 
-        times = []
-        for eid in ids[:: max(1, len(ids) // n)][: n]:
-            t0 = time.perf_counter()
-            rescore_firm(home, eid)
-            times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
-        print(f"per-firm rescoring of {len(times)} firms: p50 {statistics.median(times):.0f} ms, p99 {p99:.0f} ms "
-              f"(targets 300 ms / 1 s: {statistics.median(times) / 300:.2f}x / {p99 / 1000:.2f}x)")
+    times = []
+    for eid in ids[:: max(1, len(ids) // n)][:n]:
+        t0 = time.perf_counter()
+        rescore_firm(home, eid)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+    print(f"per-firm rescoring of {len(times)} firms: p50 {statistics.median(times):.0f} ms, p99 {p99:.0f} ms "
+          f"(targets 300 ms / 1 s: {statistics.median(times) / 300:.2f}x / {p99 / 1000:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,3 +97,44 @@ class LiveServer:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def burst(server: LiveServer, ids: list[str], want: int, kill: bool) -> tuple[list[str], list[str]]:
+    """Six clients asking scores of ``ids`` until ``want`` answers came (then, with ``kill``, SIGKILL the server
+    and keep asking until refused); returns the query ids received (all 200) and the errors met."""
+    token = server.token("client")
+    received: list[str] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def hammer(offset: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=5, headers={"Authorization": f"Bearer {token}"}) as http:
+            i = offset
+            while not stop.is_set():
+                try:
+                    r = http.get(f"/v1/enterprises/{ids[i % len(ids)]}/score", params={"purpose": "loan_approval"})
+                except httpx.HTTPError as exc:
+                    errors.append(type(exc).__name__)
+                    return
+                if r.status_code != 200:  # e.g. 503 from a worker that is stopping: never an unlogged 200
+                    errors.append(f"HTTP {r.status_code}")
+                    return
+                received.append(r.json()["query_id"])
+                i += 7
+
+    threads = [threading.Thread(target=hammer, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 60
+    while len(received) < want and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if kill:
+        server.kill()
+        # the workers stop gracefully (their parent's death signal): the clients keep asking until refused
+        deadline = time.monotonic() + 30
+        while not errors and time.monotonic() < deadline:
+            time.sleep(0.05)
+    stop.set()
+    for t in threads:
+        t.join(timeout=30)
+    return received, errors

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from firmscore.service.store.db import make_engine
 from firmscore.store import DataHome
 
 from .conftest import firms_with_personal_credit
-from .live import LiveServer
+from .live import LiveServer, burst
 
 pytestmark = pytest.mark.xdist_group("service")
 VERIFY = Path(__file__).resolve().parents[2] / "scripts" / "verify_proof.py"
@@ -80,36 +78,7 @@ def test_sigkill_during_a_burst_loses_no_logged_answer(scored_home: DataHome, fi
     server = LiveServer(scored_home, f"sqlite:///{d / 'op.db'}", d / "server.log")
     server.provision(*firms)
     server.start()
-    token = server.token("client")
-    ids = sorted(score_book.position)[:200]
-    received: list[str] = []
-    errors: list[str] = []
-    stop = threading.Event()
-
-    def hammer(offset: int) -> None:
-        with httpx.Client(base_url=server.url, timeout=5,
-                          headers={"Authorization": f"Bearer {token}"}) as http:
-            i = offset
-            while not stop.is_set():
-                try:
-                    r = http.get(f"/v1/enterprises/{ids[i % len(ids)]}/score", params={"purpose": "loan_approval"})
-                except httpx.HTTPError as exc:
-                    errors.append(type(exc).__name__)
-                    return
-                if r.status_code == 200:
-                    received.append(r.json()["query_id"])
-                i += 7
-
-    threads = [threading.Thread(target=hammer, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    deadline = time.monotonic() + 60
-    while len(received) < 300 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    server.kill()  # SIGKILL in the middle of the burst
-    stop.set()
-    for t in threads:
-        t.join(timeout=30)
+    received, errors = burst(server, sorted(score_book.position)[:200], 300, kill=True)  # SIGKILL mid-burst
     assert len(received) >= 300 and errors, "the burst was cut by the kill"
     engine = make_engine(server.db_url)
     try:

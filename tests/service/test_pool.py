@@ -8,7 +8,6 @@ the crash left pending. The ledger verifies after each run.
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from firmscore.service.store.db import make_engine
 from firmscore.store import DataHome
 
 from .conftest import firms_with_personal_credit
-from .live import LiveServer
+from .live import LiveServer, burst
 
 pytestmark = pytest.mark.xdist_group("service")
 
@@ -47,45 +46,6 @@ def _stored(db_url: str) -> set[str]:
         engine.dispose()
 
 
-def _burst(server: LiveServer, ids: list[str], want: int, kill: bool) -> tuple[list[str], list[str]]:
-    token = server.token("client")
-    received: list[str] = []
-    errors: list[str] = []
-    stop = threading.Event()
-
-    def hammer(offset: int) -> None:
-        with httpx.Client(base_url=server.url, timeout=5, headers={"Authorization": f"Bearer {token}"}) as http:
-            i = offset
-            while not stop.is_set():
-                try:
-                    r = http.get(f"/v1/enterprises/{ids[i % len(ids)]}/score", params={"purpose": "loan_approval"})
-                except httpx.HTTPError as exc:
-                    errors.append(type(exc).__name__)
-                    return
-                if r.status_code != 200:  # e.g. 503 from a worker that is stopping: never an unlogged 200
-                    errors.append(f"HTTP {r.status_code}")
-                    return
-                received.append(r.json()["query_id"])
-                i += 7
-
-    threads = [threading.Thread(target=hammer, args=(k,)) for k in range(6)]
-    for t in threads:
-        t.start()
-    deadline = time.monotonic() + 60
-    while len(received) < want and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if kill:
-        server.kill()
-        # the workers stop gracefully (their parent's death signal): the clients keep asking until refused
-        deadline = time.monotonic() + 30
-        while not errors and time.monotonic() < deadline:
-            time.sleep(0.05)
-    stop.set()
-    for t in threads:
-        t.join(timeout=30)
-    return received, errors
-
-
 def _port_free(server: LiveServer, timeout: float = 20.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -107,7 +67,7 @@ def test_a_pool_logs_every_answer_and_one_appender_leaves_them(scored_home: Data
         size_before = ledger.size
     server.start()
     try:
-        received, errors = _burst(server, sorted(score_book.position)[:100], 200, kill=False)
+        received, errors = burst(server, sorted(score_book.position)[:100], 200, kill=False)
         assert not errors and len(received) >= 200
         assert set(received) <= _stored(server.db_url)
         deadline = time.monotonic() + 20
@@ -135,7 +95,7 @@ def test_sigkill_of_a_pool_leaves_no_orphan_and_loses_no_logged_answer(scored_ho
                         extra_args=["--workers", "2"])
     server.provision(*firms)
     server.start()
-    received, errors = _burst(server, sorted(score_book.position)[:100], 300, kill=True)
+    received, errors = burst(server, sorted(score_book.position)[:100], 300, kill=True)
     assert len(received) >= 300 and errors, "the burst was cut by the kill"
     assert _port_free(server), "a worker outlived the killed server"
     assert set(received) <= _stored(server.db_url), "an answer was sent without its log entry"

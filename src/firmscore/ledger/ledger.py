@@ -131,8 +131,8 @@ class WitnessedCheckpoint:
 def erased_in_home(home: DataHome) -> set[str]:
     """Record ids the home's ledger holds tombstones for (empty when the home has no ledger).
 
-    Read-only and keyless, so that an ingestion without the ledger still refuses to store an erased
-    record again.
+    Needs no key (tombstones are record ids), so that an ingestion without the ledger still refuses to
+    store an erased record again; it only reads, the schema being there already.
     """
     path = home.root / "ledger" / LEDGER_FILE
     if not path.exists():

@@ -11,11 +11,9 @@ single-process service runs in a thread. Entries pending at a crash are appended
 from __future__ import annotations
 
 import ctypes
-import logging
 import multiprocessing
 import signal
 import sys
-import threading
 from dataclasses import dataclass
 
 from firmscore.service.querylog import QueryLog
@@ -23,7 +21,6 @@ from firmscore.service.settings import ServiceSettings
 from firmscore.service.store.db import connect_store
 from firmscore.store.home import DataHome
 
-log = logging.getLogger("firmscore.service.appender")
 PR_SET_PDEATHSIG = 1
 
 
@@ -46,24 +43,14 @@ def run_appender(settings_json: str) -> None:
     are appended too.
     """
     die_with_parent(signal.SIGKILL)  # an appender without its server: the restart's appender takes over
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     settings = ServiceSettings.from_json(settings_json)
     engine, sessions = connect_store(settings.db_url, migrate=False)
     qlog = QueryLog(sessions, DataHome.open(settings.home), interval_s=settings.ledger_commit_interval_s,
                     max_batch=settings.ledger_commit_max)
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: qlog.stop_ledger())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        while True:
-            stopping = stop.wait(settings.ledger_commit_interval_s)
-            try:
-                qlog.commit_to_ledger()
-            except Exception as exc:  # retried at the next interval; the entries stay pending, never lost
-                log.error("query log ledger commit failed: %s", type(exc).__name__)
-                if stopping:
-                    raise
-            if stopping:
-                return
+        qlog.run_ledger()  # the single-process service's ledger loop, in this process's main thread
     finally:
         engine.dispose()
 

@@ -100,10 +100,23 @@ class QueryLog:
         self._queue.put(None)
         self._store_thread.join(timeout=10)
         if self.ledger:
-            self._stop.set()
-            self._wake.set()
+            self.stop_ledger()
             self._ledger_thread.join(timeout=30)
             self.commit_to_ledger()
+
+    def run_ledger(self) -> None:
+        """Be the store's one ledger appender in this thread until :meth:`stop_ledger`, then commit once more.
+
+        What :mod:`firmscore.service.appender` runs; pending entries (a crash's) are appended first.
+        """
+        self.commit_to_ledger()
+        self._ledger_loop()
+        self.commit_to_ledger()
+
+    def stop_ledger(self) -> None:
+        """End the ledger loop at its next wake-up (safe from a signal handler: it only sets two events)."""
+        self._stop.set()
+        self._wake.set()
 
     # ------------------------------------------------------------------ store group commit
     async def record(self, *entries: Entry) -> None:
